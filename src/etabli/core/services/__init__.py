@@ -1,0 +1,1 @@
+"""Writes of the core. Every function takes keyword arguments and runs in a transaction."""

@@ -1,0 +1,45 @@
+from django.urls import path
+
+from etabli.core.views import auth, pages, settings
+
+app_name = "core"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("connexion/", auth.LoginView.as_view(), name="login"),
+    path("connexion/verification/", auth.otp_verify, name="otp_verify"),
+    path("deconnexion/", auth.logout, name="logout"),
+    path("securite/2fa/", auth.otp_setup, name="otp_setup"),
+    path("securite/2fa/desactiver/", auth.otp_disable, name="otp_disable"),
+    path("mot-de-passe/oubli/", auth.password_reset, name="password_reset"),
+    path("mot-de-passe/envoye/", auth.password_reset_done, name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", auth.password_reset_confirm, name="password_reset_confirm"),
+    path("mot-de-passe/termine/", auth.password_reset_complete, name="password_reset_complete"),
+    path("entreprise/choisir/", pages.switch_company, name="switch_company"),
+    path("validation/", pages.review_list, name="reviews"),
+    path("validation/lot/", pages.review_bulk_accept, name="review_bulk_accept"),
+    path("validation/regles/", pages.auto_rules, name="auto_rules"),
+    path("validation/<int:pk>/", pages.review_detail, name="review_detail"),
+    path("validation/<int:pk>/accepter/", pages.review_accept, name="review_accept"),
+    path("validation/<int:pk>/refuser/", pages.review_reject, name="review_reject"),
+    path("alertes/", pages.alert_list, name="alerts"),
+    path("alertes/<int:pk>/ignorer/", pages.alert_dismiss, name="alert_dismiss"),
+    path("alertes/<int:pk>/reporter/", pages.alert_snooze, name="alert_snooze"),
+    path("roi/", pages.roi, name="roi"),
+    path("roi/parametres/", pages.roi_settings, name="roi_settings"),
+    path("journal-ia/", pages.ailog, name="ailog"),
+    path("journal-ia/<int:pk>/", pages.ailog_detail, name="ailog_detail"),
+    path("audit/", pages.audit, name="audit"),
+    path("taches/<int:pk>/", pages.job_progress, name="job"),
+    path("export/", settings.export_page, name="export"),
+    path("export/<int:pk>/telecharger/", settings.export_download, name="export_download"),
+    path("reglages/", settings.company_settings, name="settings"),
+    path("reglages/logo/", settings.company_logo, name="company_logo"),
+    path("reglages/utilisateurs/", settings.members, name="members"),
+    path("reglages/utilisateurs/<int:pk>/", settings.member_detail, name="member_detail"),
+    path("reglages/securite/", settings.security, name="security"),
+    path("reglages/api/", settings.api_tokens, name="api_tokens"),
+    path("reglages/api/<int:pk>/revoquer/", settings.api_token_revoke, name="api_token_revoke"),
+    path("reglages/webhooks/", settings.webhook_list, name="webhooks"),
+    path("reglages/webhooks/<int:pk>/supprimer/", settings.webhook_delete, name="webhook_delete"),
+]

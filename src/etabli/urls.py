@@ -1,0 +1,15 @@
+"""Root URLs: the core UI, each business app's UI (registered below as they land), and the API."""
+
+from django.urls import include, path
+
+from etabli.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("etabli.core.urls")),
+]
+
+handler400 = "etabli.core.views.errors.bad_request"
+handler403 = "etabli.core.views.errors.permission_denied"
+handler404 = "etabli.core.views.errors.page_not_found"
+handler500 = "etabli.core.views.errors.server_error"
