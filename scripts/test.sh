@@ -14,10 +14,13 @@ start=$(date +%s)
 echo "=== Tests sur SQLite ==="
 ETABLI_DATA_DIR="$work/sqlite" "$PY" -m pytest -p no:cacheprovider "$@" || status=1
 
-echo "=== Tests sur PostgreSQL ==="
+# Engines are pure Python (no database): they run once, above. Everything that touches the database runs
+# again on PostgreSQL.
+echo "=== Tests sur PostgreSQL (applications, navigateur) ==="
 port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 if url=$(scripts/pg.sh start "$work/pg" "$port"); then
   trap 'scripts/pg.sh stop "$work/pg"' EXIT
+  if [ $# -eq 0 ]; then set -- tests/apps tests/e2e; fi
   DATABASE_URL="$url" ETABLI_DATA_DIR="$work/postgres" "$PY" -m pytest -p no:cacheprovider "$@" || status=1
 else
   echo "Erreur : impossible de démarrer PostgreSQL." >&2

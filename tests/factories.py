@@ -125,3 +125,19 @@ def _rule(company):
     from etabli.core.models import AutoRule
 
     return AutoRule.objects.create(company=company, kind=f"kind-{next(_counter)}")
+
+
+def _load_app_factories() -> None:
+    """Each app keeps its builders in tests/apps/<app>/factories.py; load them all so that the isolation
+    test sees every model."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    apps_dir = Path(__file__).parent / "apps"
+    for info in pkgutil.iter_modules([str(apps_dir)]):
+        if (apps_dir / info.name / "factories.py").exists():
+            importlib.import_module(f"tests.apps.{info.name}.factories")
+
+
+_load_app_factories()

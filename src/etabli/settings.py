@@ -71,8 +71,14 @@ INSTALLED_APPS = [
     "ninja",
     "etabli.core",
 ]
-# Business apps register themselves here as they land (billing, documents, banking, assistant, writing…).
-ETABLI_APPS: list[str] = []
+# Business apps: each plugs into the core through etabli.core.registry (see its registrations.py).
+ETABLI_APPS: list[str] = [
+    "etabli.billing",
+    "etabli.documents",
+    "etabli.banking",
+    "etabli.assistant",
+    "etabli.writing",
+]
 INSTALLED_APPS += ETABLI_APPS
 
 MIDDLEWARE = [

@@ -4,8 +4,18 @@ from django.urls import include, path
 
 from etabli.api import api
 
+#: URL prefix of each business app (French, as users see them).
+APP_PREFIXES = {
+    "billing": "facturation/",
+    "documents": "documents/",
+    "banking": "banque/",
+    "assistant": "assistant/",
+    "writing": "redaction/",
+}
+
 urlpatterns = [
     path("api/v1/", api.urls),
+    *[path(prefix, include(f"etabli.{app}.urls")) for app, prefix in APP_PREFIXES.items()],
     path("", include("etabli.core.urls")),
 ]
 

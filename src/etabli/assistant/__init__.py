@@ -1,0 +1,1 @@
+"""Assistant clients et salariés."""

@@ -1,0 +1,1 @@
+"""Facturation et relances."""
