@@ -154,7 +154,7 @@ class TestCli:
         assert "HTTPS n'est pas activé" in text and "Aucune sauvegarde trouvée" in text
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # restore flushes the database: no enclosing test transaction
 class TestBackup:
     def test_encrypted_round_trip_restores_everything(self, tmp_path, settings):
         settings.MEDIA_ROOT = tmp_path / "media"

@@ -207,7 +207,7 @@ def accept(
     _check_can_decide(membership, item, handler)
     error: ReviewError | None = None
     with transaction.atomic():
-        locked = ReviewItem.objects.select_for_update().select_related("company", "ai_decision").get(
+        locked = ReviewItem.objects.select_for_update(of=("self",)).select_related("company", "ai_decision").get(
             pk=item.pk, company_id=item.company_id
         )
         if locked.status != ReviewStatus.PENDING:
@@ -229,7 +229,7 @@ def reject(*, item: ReviewItem, user, membership: Membership | None, reason: str
     handler = handler_for(item.kind)
     _check_can_decide(membership, item, handler)
     with transaction.atomic():
-        locked = ReviewItem.objects.select_for_update().select_related("company", "ai_decision").get(
+        locked = ReviewItem.objects.select_for_update(of=("self",)).select_related("company", "ai_decision").get(
             pk=item.pk, company_id=item.company_id
         )
         if locked.status != ReviewStatus.PENDING:
