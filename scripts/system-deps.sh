@@ -12,6 +12,7 @@ declare -A why=(
   [tesseract-ocr]="lecture (OCR) des documents scannés"
   [tesseract-ocr-fra]="OCR en français"
   [tesseract-ocr-eng]="OCR en anglais"
+  [tesseract-ocr-osd]="OCR : détection des pages à l'envers"
   [ghostscript]="conversion PDF/A des documents scannés"
   [qpdf]="réparation des PDF abîmés"
   [unpaper]="redressement des scans"
@@ -24,7 +25,7 @@ declare -A why=(
   [dovecot-imapd]="serveur IMAP local pour les tests de réception de pièces jointes"
 )
 
-packages=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng ghostscript qpdf unpaper pngquant)
+packages=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng tesseract-ocr-osd ghostscript qpdf unpaper pngquant)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "$mode" = "test" ]; then
