@@ -65,8 +65,11 @@ def login(base: str, email: str, password: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
     page = client.get("/connexion/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = client.post("/connexion/", data={"username": email, "password": password,
-                                                "csrfmiddlewaretoken": token}, headers={"Referer": base + "/connexion/"})
+    response = client.post(
+        "/connexion/",
+        data={"username": email, "password": password, "csrfmiddlewaretoken": token},
+        headers={"Referer": base + "/connexion/"},
+    )
     if response.status_code != 302:
         sys.exit(f"Connexion impossible ({response.status_code})")
     return client
@@ -81,27 +84,42 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--reviews", type=int, default=300, help="propositions et décisions IA par unité d'échelle")
+    parser.add_argument(
+        "--reviews", type=int, default=300, help="propositions et décisions IA par unité d'échelle"
+    )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--database-url", default="", help="PostgreSQL au lieu de SQLite (base vide)")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="etabli-bench-web-"))
-    env = {**os.environ, "ETABLI_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "etabli.settings",
-           "ETABLI_LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "ETABLI_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "etabli.settings",
+        "ETABLI_LOG_LEVEL": "ERROR",
+    }
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     t0 = time.perf_counter()
     run(["migrate", "--no-input", "-v", "0"], env)
     run(["collectstatic", "--no-input", "-v", "0"], env)
     demo = json.loads(run(["demo", "--seed", "1", "--scale", str(args.scale), "--json"], env))
-    reviews = run(["shell", "--no-imports", "-c", SEED_EXTRA.format(n=args.reviews * args.scale)], env).strip().splitlines()[-1]
+    reviews = (
+        run(["shell", "--no-imports", "-c", SEED_EXTRA.format(n=args.reviews * args.scale)], env)
+        .strip()
+        .splitlines()[-1]
+    )
     setup_seconds = time.perf_counter() - t0
 
     port = free_port()
-    server = subprocess.Popen([*ETABLI, "serve", "--port", str(port)], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*ETABLI, "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -110,8 +128,11 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        pages = {"accueil": "/", "liste propositions": "/validation/?statut=tous",
-                 "liste journal IA": "/journal-ia/"}
+        pages = {
+            "accueil": "/",
+            "liste propositions": "/validation/?statut=tous",
+            "liste journal IA": "/journal-ia/",
+        }
         clients = [login(base, demo["login"], demo["password"]) for _ in range(args.clients)]
         for client in clients[:2]:  # warm-up: templates, caches, connections
             for path in pages.values():
@@ -145,19 +166,32 @@ def main() -> None:
         server.wait(timeout=30)
 
     figures = {
-        "scale": args.scale, "clients": args.clients, "seconds": args.seconds,
-        "database": "postgresql" if args.database_url else "sqlite", "review_items": int(reviews),
-        "setup_seconds": round(setup_seconds, 1), "errors": len(errors), "pages": {},
+        "scale": args.scale,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "database": "postgresql" if args.database_url else "sqlite",
+        "review_items": int(reviews),
+        "setup_seconds": round(setup_seconds, 1),
+        "errors": len(errors),
+        "pages": {},
     }
-    print(f"Échelle ×{args.scale}, {args.clients} clients, {args.seconds:.0f} s, {figures['database']}, "
-          f"{reviews} propositions")
+    print(
+        f"Échelle ×{args.scale}, {args.clients} clients, {args.seconds:.0f} s, {figures['database']}, "
+        f"{reviews} propositions"
+    )
     print(f"{'page':<22}{'requêtes':>10}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for name, values in latencies.items():
-        row = {"requests": len(values), "rps": round(len(values) / args.seconds, 1),
-               "p50_ms": round(statistics.median(values), 1), "p95_ms": round(percentile(values, 95), 1),
-               "p99_ms": round(percentile(values, 99), 1)}
+        row = {
+            "requests": len(values),
+            "rps": round(len(values) / args.seconds, 1),
+            "p50_ms": round(statistics.median(values), 1),
+            "p95_ms": round(percentile(values, 95), 1),
+            "p99_ms": round(percentile(values, 99), 1),
+        }
         figures["pages"][name] = row
-        print(f"{name:<22}{row['requests']:>10}{row['rps']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}")
+        print(
+            f"{name:<22}{row['requests']:>10}{row['rps']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}"
+        )
     if errors:
         print(f"Erreurs : {len(errors)} (ex. {errors[:3]})")
     print(json.dumps(figures, ensure_ascii=False))
