@@ -96,8 +96,8 @@ def run_cli(transactional_db):
     """Run the real `etabli` console script in a subprocess against the test database."""
 
     def _run(*args: str, env: dict | None = None, timeout: int = 120, input: str | None = None):
-        full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": database_url(),
-                    "PYTHONPATH": str(ROOT), **(env or {})}
+        full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"), "DATABASE_URL": database_url(),
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), **(env or {})}
         return subprocess.run([sys.executable, "-m", "etabli.cli", *args], capture_output=True, text=True,
                               env=full_env, timeout=timeout, input=input, cwd=ROOT)
 

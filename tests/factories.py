@@ -127,6 +127,22 @@ def _rule(company):
     return AutoRule.objects.create(company=company, kind=f"kind-{next(_counter)}")
 
 
+@builder("core.LLMSettings")
+def _llm_settings(company):
+    from etabli.core.models import LLMSettings
+
+    return LLMSettings.objects.create(company=company, provider="none")
+
+
+@builder("core.LLMUsage")
+def _llm_usage(company):
+    import datetime as dt
+
+    from etabli.core.models import LLMUsage
+
+    return LLMUsage.objects.create(company=company, month=dt.date(2026, 11, 1), tokens=10)
+
+
 def _load_app_factories() -> None:
     """Each app keeps its builders in tests/apps/<app>/factories.py; load them all so that the isolation
     test sees every model."""

@@ -1,5 +1,6 @@
 """Root URLs: the core UI, each business app's UI (registered below as they land), and the API."""
 
+from django.apps import apps
 from django.urls import include, path
 
 from etabli.api import api
@@ -15,7 +16,8 @@ APP_PREFIXES = {
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    *[path(prefix, include(f"etabli.{app}.urls")) for app, prefix in APP_PREFIXES.items()],
+    *[path(prefix, include(f"etabli.{app}.urls")) for app, prefix in APP_PREFIXES.items()
+      if apps.is_installed(f"etabli.{app}")],
     path("", include("etabli.core.urls")),
 ]
 

@@ -155,3 +155,34 @@ def edit_form_for(handler: ReviewHandler | None, payload: dict, data=None) -> fo
         field.initial = payload.get(spec.name)
         form.fields[spec.name] = field
     return form
+
+
+class LLMSettingsForm(forms.ModelForm):
+    url = forms.URLField(label="Adresse du serveur", required=False, assume_scheme="http",
+                         help_text="Par exemple http://127.0.0.1:11434 (Ollama) ou http://127.0.0.1:8080 (llama.cpp).")
+    api_key = forms.CharField(label="Clé d'API", required=False, widget=forms.PasswordInput(render_value=True))
+
+    class Meta:
+        from etabli.core.models import LLMSettings
+
+        model = LLMSettings
+        fields = ["provider", "url", "model", "api_key", "gguf_path", "remote_acknowledged", "monthly_token_limit",
+                  "monthly_cost_limit", "warn_ratio", "input_price_per_million", "output_price_per_million", "tone",
+                  "address", "words_to_avoid", "signature"]
+        localized_fields = "__all__"
+        widgets = {"words_to_avoid": forms.Textarea(attrs={"rows": 3}), "signature": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_warn_ratio(self):
+        value = self.cleaned_data["warn_ratio"]
+        if not 0.1 <= value <= 1:
+            raise ValidationError("L'alerte se règle entre 0,1 et 1 (par exemple 0,8 pour 80 %).")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        provider = data.get("provider")
+        if provider == "openai-compatible" and not data.get("url"):
+            self.add_error("url", "Indiquez l'adresse du serveur du modèle.")
+        if provider == "gguf" and not data.get("gguf_path"):
+            self.add_error("gguf_path", "Indiquez le chemin du fichier GGUF (ou « smollm2 » pour le petit modèle fourni).")
+        return data

@@ -38,6 +38,7 @@ urlpatterns = [
     path("reglages/utilisateurs/", settings.members, name="members"),
     path("reglages/utilisateurs/<int:pk>/", settings.member_detail, name="member_detail"),
     path("reglages/securite/", settings.security, name="security"),
+    path("reglages/ia/", settings.llm_settings, name="llm_settings"),
     path("reglages/api/", settings.api_tokens, name="api_tokens"),
     path("reglages/api/<int:pk>/revoquer/", settings.api_token_revoke, name="api_token_revoke"),
     path("reglages/webhooks/", settings.webhook_list, name="webhooks"),

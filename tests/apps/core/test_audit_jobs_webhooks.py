@@ -101,8 +101,8 @@ def test_a_real_worker_process_runs_queued_jobs(company, tmp_path):
     from huey.contrib.djhuey import HUEY
 
     queue_file = tmp_path / "jobs.sqlite3"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": database_url(),
-           "PYTHONPATH": str(ROOT), "ETABLI_JOBS_IMMEDIATE": "0"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"), "DATABASE_URL": database_url(),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), "ETABLI_JOBS_IMMEDIATE": "0"}
     previous = (HUEY.immediate, HUEY.storage_kwargs.get("filename"))
     HUEY.storage_kwargs["filename"] = str(queue_file)
     HUEY.immediate = False

@@ -14,7 +14,7 @@ from etabli.core.context import audit_is_suspended, current_actor
 from etabli.core.models import AuditAction, AuditEntry, Company
 
 #: Field names whose value never goes into the log.
-REDACTED_FIELDS = {"password", "token_hash", "secret", "key", "otp_secret"}
+REDACTED_FIELDS = {"password", "token_hash", "secret", "key", "otp_secret", "api_key"}
 REDACTED = "•••"
 
 

@@ -200,3 +200,34 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Export indisponible")
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
+
+
+@company_view("settings.view")
+def llm_settings(request: HttpRequest) -> HttpResponse:
+    """Réglages → IA: which model, where the data goes, the company's voice, the monthly budget."""
+    from etabli.core.forms import LLMSettingsForm
+    from etabli.core.services import llm
+
+    can_admin = request.membership.can("settings.admin")
+    settings = llm.settings_for(request.company)
+    health = None
+    if request.method == "POST":
+        if not can_admin:
+            messages.error(request, "Seul le dirigeant peut modifier les réglages de l'IA.")
+            return redirect("core:llm_settings")
+        if request.POST.get("action") == "test":
+            health = llm.health(request.company)
+            form = LLMSettingsForm(instance=settings)
+        else:
+            form = LLMSettingsForm(request.POST, instance=settings)
+            if form.is_valid():
+                form.save()
+                messages.success(request, "Réglages de l'IA enregistrés.")
+                return redirect("core:llm_settings")
+    else:
+        form = LLMSettingsForm(instance=settings)
+    if not can_admin:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "core/settings/llm.html", {"form": form, "status": llm.status(request.company),
+                                                      "health": health, "can_admin": can_admin, "tab": "llm"})
