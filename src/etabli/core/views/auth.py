@@ -7,6 +7,7 @@ import base64
 import segno
 from django import forms
 from django.contrib import messages
+from django.utils.translation import gettext as _
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -128,7 +129,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             for code in codes:
                 static.token_set.create(token=code)
             otp_login(request, device)
-            messages.success(request, "Double authentification activée.")
+            messages.success(request, _("Double authentification activée."))
             return render(request, "registration/otp_setup.html", {"enabled": True, "backup_codes": codes})
         form.add_error("token", THROTTLED if not allowed else
                        "Code incorrect : vérifiez l'heure de votre téléphone et réessayez.")
@@ -145,11 +146,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 def otp_disable(request: HttpRequest) -> HttpResponse:
     company = getattr(request, "company", None)
     if company is not None and company.require_2fa:
-        messages.error(request, "La double authentification est obligatoire dans cette entreprise.")
+        messages.error(request, _("La double authentification est obligatoire dans cette entreprise."))
         return redirect("core:otp_setup")
     TOTPDevice.objects.filter(user=request.user).delete()
     StaticDevice.objects.filter(user=request.user).delete()
-    messages.success(request, "Double authentification désactivée.")
+    messages.success(request, _("Double authentification désactivée."))
     return redirect("core:otp_setup")
 
 

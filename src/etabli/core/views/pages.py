@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.utils.translation import gettext as _
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,10 +53,10 @@ def switch_company(request: HttpRequest) -> HttpResponse:
         company_id = None
     membership = selectors.membership(request.user, company_id) if company_id else None
     if membership is None:
-        messages.error(request, "Vous n'avez pas accès à cette entreprise.")
+        messages.error(request, _("Vous n'avez pas accès à cette entreprise."))
     else:
         request.session[SESSION_COMPANY_KEY] = membership.company_id
-        messages.success(request, f"Entreprise active : {membership.company}.")
+        messages.success(request, _("Entreprise active : %(company)s.") % {"company": membership.company})
     return redirect("core:home")
 
 
@@ -128,7 +129,7 @@ def review_accept(request: HttpRequest, pk: int) -> HttpResponse:
         edits = {name: request.POST.get(name) for name in form.fields}
     try:
         item = reviews.accept(item=item, user=request.user, membership=request.membership, edits=edits)
-        messages.success(request, f"Proposition acceptée : {item.title}")
+        messages.success(request, _("Proposition acceptée : %(title)s") % {"title": item.title})
     except reviews.ReviewError as exc:
         messages.error(request, exc.message)
         if exc.field_errors and handler is not None:
@@ -150,7 +151,7 @@ def review_reject(request: HttpRequest, pk: int) -> HttpResponse:
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         item = reviews.reject(item=item, user=request.user, membership=request.membership, reason=reason)
-        messages.success(request, f"Proposition refusée : {item.title}")
+        messages.success(request, _("Proposition refusée : %(title)s") % {"title": item.title})
     except reviews.ReviewError as exc:
         messages.error(request, exc.message)
     return _after_decision(request, item)
@@ -166,15 +167,15 @@ def review_bulk_accept(request: HttpRequest) -> HttpResponse:
         except ValueError:
             continue
     if not ids:
-        messages.error(request, "Cochez au moins une proposition.")
+        messages.error(request, _("Cochez au moins une proposition."))
         return redirect("core:reviews")
     outcomes = reviews.bulk_accept(company=request.company, item_ids=ids, user=request.user, membership=request.membership)
     accepted = sum(1 for o in outcomes if o.ok)
     if accepted:
-        messages.success(request, f"{accepted} proposition(s) acceptée(s).")
+        messages.success(request, _("%(count)s proposition(s) acceptée(s).") % {"count": accepted})
     for outcome in outcomes:
         if not outcome.ok:
-            messages.error(request, f"Proposition n° {outcome.item_id} : {outcome.message}")
+            messages.error(request, _("Proposition n° %(id)s : %(message)s") % {"id": outcome.item_id, "message": outcome.message})
     return redirect("core:reviews")
 
 
@@ -184,7 +185,7 @@ def auto_rules(request: HttpRequest) -> HttpResponse:
     can_admin = request.membership.can("reviews.admin")
     if request.method == "POST":
         if not can_admin:
-            messages.error(request, "Seul le dirigeant peut activer le mode automatique.")
+            messages.error(request, _("Seul le dirigeant peut activer le mode automatique."))
             return redirect("core:auto_rules")
         kind = request.POST.get("kind", "")
         try:
@@ -193,9 +194,9 @@ def auto_rules(request: HttpRequest) -> HttpResponse:
                 company=request.company, kind=kind, enabled=request.POST.get("enabled") == "on",
                 min_confidence=threshold, user=request.user,
             )
-            messages.success(request, "Règle enregistrée.")
+            messages.success(request, _("Règle enregistrée."))
         except ValueError:
-            messages.error(request, "Le seuil doit être un pourcentage (ex. 95).")
+            messages.error(request, _("Le seuil doit être un pourcentage (ex. 95)."))
         except reviews.ReviewError as exc:
             messages.error(request, exc.message)
         return redirect("core:auto_rules")
@@ -223,7 +224,7 @@ def alert_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     alert_service.dismiss(alert=alert, user=request.user)
     if request.htmx:
         return HttpResponse("")
-    messages.success(request, "Alerte ignorée.")
+    messages.success(request, _("Alerte ignorée."))
     return redirect(request.POST.get("next") or "core:alerts")
 
 
@@ -235,11 +236,11 @@ def alert_snooze(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         until = timezone.now() + dt.timedelta(days=form.cleaned_data["days"])
         alert_service.snooze(alert=alert, until=until)
-        messages.success(request, f"Alerte reportée de {form.cleaned_data['days']} jour(s).")
+        messages.success(request, _("Alerte reportée de %(days)s jour(s).") % {"days": form.cleaned_data["days"]})
         if request.htmx:
             return HttpResponse("")
     else:
-        messages.error(request, "Durée de report invalide.")
+        messages.error(request, _("Durée de report invalide."))
     return redirect(request.POST.get("next") or "core:alerts")
 
 
@@ -283,11 +284,11 @@ def roi_settings(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             roi_service.set_costs_and_minutes(company=request.company, data=form.cleaned_data, raw=request.POST)
-            messages.success(request, "Paramètres du ROI enregistrés.")
+            messages.success(request, _("Paramètres du ROI enregistrés."))
         except ValueError as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, "Valeurs invalides : utilisez des nombres positifs.")
+        messages.error(request, _("Valeurs invalides : utilisez des nombres positifs."))
     return redirect("core:roi")
 
 

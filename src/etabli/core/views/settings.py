@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.utils.translation import gettext as _
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,13 +23,13 @@ def company_settings(request: HttpRequest) -> HttpResponse:
     company = request.company
     if request.method == "POST":
         if not can_admin:
-            messages.error(request, "Seul le dirigeant peut modifier les réglages de l'entreprise.")
+            messages.error(request, _("Seul le dirigeant peut modifier les réglages de l'entreprise."))
             return redirect("core:settings")
         form = CompanyForm(request.POST, request.FILES, instance=company)
         if form.is_valid():
             try:
                 companies.update_company(company=company, **form.cleaned_fields())
-                messages.success(request, "Réglages enregistrés.")
+                messages.success(request, _("Réglages enregistrés."))
                 return redirect("core:settings")
             except ValidationError as exc:
                 form.add_validation_error(exc)
@@ -54,13 +55,13 @@ def members(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None)
     if request.method == "POST":
         if not can_admin:
-            messages.error(request, "Seul le dirigeant peut gérer les accès.")
+            messages.error(request, _("Seul le dirigeant peut gérer les accès."))
             return redirect("core:members")
         if form.is_valid():
             try:
                 membership = companies.add_member(company=request.company, **form.cleaned_data)
                 _send_invitation(request, membership)
-                messages.success(request, f"Accès donné à {membership.user.email} ; une invitation lui a été envoyée.")
+                messages.success(request, _("Accès donné à %(email)s ; une invitation lui a été envoyée.") % {"email": membership.user.email})
                 return redirect("core:members")
             except companies.CompanyError as exc:
                 form.add_error("email", str(exc))
@@ -93,14 +94,14 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "role":
                 companies.change_role(membership=membership, role=request.POST.get("role", ""))
-                messages.success(request, "Rôle modifié.")
+                messages.success(request, _("Rôle modifié."))
             elif action == "remove":
                 companies.remove_member(membership=membership)
-                messages.success(request, f"Accès retiré à {membership.user.email}.")
+                messages.success(request, _("Accès retiré à %(email)s.") % {"email": membership.user.email})
                 return redirect("core:members")
             elif action == "permissions" and perm_form.is_valid():
                 companies.set_permission_overrides(membership=membership, overrides=perm_form.overrides())
-                messages.success(request, "Droits enregistrés.")
+                messages.success(request, _("Droits enregistrés."))
             return redirect("core:member_detail", pk=membership.pk)
         except companies.CompanyError as exc:
             messages.error(request, str(exc))
@@ -114,10 +115,10 @@ def security(request: HttpRequest) -> HttpResponse:
     can_admin = request.membership.can("settings.admin")
     if request.method == "POST":
         if not can_admin:
-            messages.error(request, "Seul le dirigeant peut changer la politique de sécurité.")
+            messages.error(request, _("Seul le dirigeant peut changer la politique de sécurité."))
         else:
             companies.update_company(company=request.company, require_2fa=request.POST.get("require_2fa") == "on")
-            messages.success(request, "Politique de sécurité enregistrée.")
+            messages.success(request, _("Politique de sécurité enregistrée."))
         return redirect("core:security")
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -137,7 +138,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             issued = tokens.issue_token(user=request.user, company=request.company, **form.cleaned_data)
-            messages.success(request, "Jeton créé : copiez-le maintenant, il ne sera plus affiché.")
+            messages.success(request, _("Jeton créé : copiez-le maintenant, il ne sera plus affiché."))
             form = TokenForm()
         except tokens.TokenError as exc:
             form.add_error(None, exc.message)
@@ -151,7 +152,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_scoped_or_404(ApiToken.objects.filter(user=request.user), request, pk)
     tokens.revoke(token=token)
-    messages.success(request, f"Jeton « {token.name} » révoqué.")
+    messages.success(request, _("Jeton « %(name)s » révoqué.") % {"name": token.name})
     return redirect("core:api_tokens")
 
 
@@ -162,7 +163,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
         try:
             webhooks.create_endpoint(company=request.company, url=form.cleaned_data["url"],
                                      events=form.cleaned_data["events"])
-            messages.success(request, "Webhook ajouté.")
+            messages.success(request, _("Webhook ajouté."))
             return redirect("core:webhooks")
         except webhooks.WebhookError as exc:
             form.add_error("url", str(exc))
@@ -176,7 +177,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = get_scoped_or_404(WebhookEndpoint, request, pk)
     endpoint.delete()
-    messages.success(request, "Webhook supprimé.")
+    messages.success(request, _("Webhook supprimé."))
     return redirect("core:webhooks")
 
 
@@ -213,7 +214,7 @@ def llm_settings(request: HttpRequest) -> HttpResponse:
     health = None
     if request.method == "POST":
         if not can_admin:
-            messages.error(request, "Seul le dirigeant peut modifier les réglages de l'IA.")
+            messages.error(request, _("Seul le dirigeant peut modifier les réglages de l'IA."))
             return redirect("core:llm_settings")
         if request.POST.get("action") == "test":
             health = llm.health(request.company)
@@ -222,7 +223,7 @@ def llm_settings(request: HttpRequest) -> HttpResponse:
             form = LLMSettingsForm(request.POST, instance=settings)
             if form.is_valid():
                 form.save()
-                messages.success(request, "Réglages de l'IA enregistrés.")
+                messages.success(request, _("Réglages de l'IA enregistrés."))
                 return redirect("core:llm_settings")
     else:
         form = LLMSettingsForm(instance=settings)
