@@ -116,14 +116,14 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if confirmed is not None and request.method == "GET":
         return render(request, "registration/otp_setup.html", {"enabled": True})
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Application"})
+    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Application"})
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _ = device.verify_is_allowed()
+        allowed, _details = device.verify_is_allowed()
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             device.confirmed = True
             device.save()
-            static, _ = StaticDevice.objects.get_or_create(user=user, name="Codes de secours")
+            static, _created = StaticDevice.objects.get_or_create(user=user, name="Codes de secours")
             static.token_set.all().delete()
             codes = [StaticToken.random_token() for _ in range(8)]
             for code in codes:
