@@ -74,7 +74,13 @@ def test_no_api_route_reads_or_writes_another_companys_row(client):
     token = tokens.issue_token(user=owner.user, company=mine, name="t").plain
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     models_by_param = {"review_id": "core.ReviewItem", "alert_id": "core.Alert", "decision_id": "core.AIDecision",
-                       "job_id": "core.Job", "webhook_id": "core.WebhookEndpoint"}
+                       "job_id": "core.Job", "webhook_id": "core.WebhookEndpoint",
+                       # billing (added by the billing app: its API routes take these ids)
+                       "partner_id": "billing.Partner", "quote_id": "billing.Quote", "invoice_id": "billing.Invoice",
+                       # documents (added by the documents app)
+                       "document_id": "documents.Document",
+                       # writing
+                       "batch_id": "writing.Batch", "draft_id": "writing.Draft"}
     checked = 0
     for route, pattern in iter_patterns():
         if not route.startswith("api/v1/") or "<" not in route:
@@ -97,7 +103,10 @@ def test_no_api_route_reads_or_writes_another_companys_row(client):
 def test_export_contains_only_the_companys_rows(tmp_path):
     mine, theirs = make_company("Mienne"), make_company("Autre")
     for label in BUILDERS:
-        model = apps.get_model(label)
+        try:
+            model = apps.get_model(label)
+        except LookupError:  # builder of an app not installed in this configuration
+            continue
         make_scoped(model, mine)
         make_scoped(model, theirs)
     out = tmp_path / "export.zip"

@@ -66,7 +66,7 @@ def load_demo(
                      object_repr=f"Données de démonstration chargées (graine {seed}, échelle {scale})", force=True)
     owner = next(p for p in dataset.people if p.role == "owner")
     _write_credentials(owner.email, password, dataset)
-    expected = {"facturation", "banque", "documents", "assistant"}
+    expected = {"facturation", "banque", "documents", "assistant", "redaction"}
     return DemoResult(company=company, owner_email=owner.email, password=password, loaded=loaded,
                       missing=sorted(expected - set(loaded)))
 

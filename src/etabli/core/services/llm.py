@@ -52,13 +52,15 @@ def settings_for(company: Company) -> LLMSettings:
 def provider_config(company: Company, settings: LLMSettings | None = None) -> ProviderConfig:
     """The provider configuration that applies to this company (its own, or the server's)."""
     settings = settings or settings_for(company)
+    server = config_from_env(os.environ)  # timeouts, retries and context size apply to every provider
     if settings.provider == ProviderChoice.SERVER:
-        return config_from_env(os.environ)
+        return server
     if settings.provider == ProviderChoice.OPENAI:
         return ProviderConfig(kind="openai-compatible", url=settings.url or None, model=settings.model,
-                              api_key=settings.api_key or None)
+                              api_key=settings.api_key or None, timeout=server.timeout, retries=server.retries)
     if settings.provider == ProviderChoice.GGUF:
-        return ProviderConfig(kind="llama.cpp", gguf_path=settings.gguf_path or None, model=settings.model)
+        return ProviderConfig(kind="llama.cpp", gguf_path=settings.gguf_path or None, model=settings.model,
+                              timeout=server.timeout, retries=server.retries, n_ctx=server.n_ctx)
     return ProviderConfig(kind="template")
 
 
@@ -72,7 +74,8 @@ def blocked_reason(company: Company, config: ProviderConfig, settings: LLMSettin
 
 def _provider(config: ProviderConfig):
     """Providers are kept per configuration: an in-process model loads once per process."""
-    key = (config.kind, config.url, config.model, config.api_key, config.gguf_path, config.n_ctx)
+    key = (config.kind, config.url, config.model, config.api_key, config.gguf_path, config.n_ctx, config.timeout,
+           config.retries)
     with _providers_lock:
         provider = _providers.get(key)
         if provider is None:
