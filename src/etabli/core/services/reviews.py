@@ -284,3 +284,27 @@ def set_auto_rule(
         },
     )
     return rule
+
+
+def expire(*, item: ReviewItem, reason: str) -> bool:
+    """The proposal no longer makes sense (the invoice was paid, the line was matched elsewhere): close it
+    without applying it. Returns False when it was already decided (nothing to do)."""
+    with transaction.atomic():
+        locked = ReviewItem.objects.select_for_update(of=("self",)).get(pk=item.pk, company_id=item.company_id)
+        if locked.status != ReviewStatus.PENDING:
+            return False
+        locked.status = ReviewStatus.EXPIRED
+        locked.reject_reason = reason[:2000]
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "reject_reason", "decided_at"])
+    return True
+
+
+def expire_pending(*, company: Company, reason: str, kind: str | None = None, dedupe_prefix: str = "") -> int:
+    """Expire every pending proposal of a company matching a kind and/or a dedupe-key prefix."""
+    items = ReviewItem.objects.filter(company=company, status=ReviewStatus.PENDING)
+    if kind:
+        items = items.filter(kind=kind)
+    if dedupe_prefix:
+        items = items.filter(dedupe_key__startswith=dedupe_prefix)
+    return sum(1 for item in items if expire(item=item, reason=reason))

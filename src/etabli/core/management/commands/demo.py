@@ -28,8 +28,9 @@ class Command(EtabliCommand):
         if options["scale"] < 1 or options["scale"] > 50:
             raise CommandError("--scale doit être compris entre 1 et 50.")
         try:
+            # Loaders report progress; with --json it goes to stderr so stdout stays one JSON document.
             result = load_demo(seed=options["seed"], today=options["today"], scale=options["scale"],
-                               reset=options["reset"], stdout=self.stdout)
+                               reset=options["reset"], stdout=self.stderr if options["json"] else self.stdout)
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
         payload = {"created": True, "company": result.company.slug, "login": result.owner_email,
