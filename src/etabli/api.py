@@ -106,12 +106,19 @@ def _unexpected(request, exc: Exception):
     return error_response(request, 500, "internal_error", "Erreur interne : rien n'a été enregistré à moitié.")
 
 
-def _mount_routers() -> None:
+_mounted: set[str] = set()
+
+
+def mount_routers() -> NinjaAPI:
+    """Mount the core's router and every app's (idempotent). Called by urls.py, once every app's ready() has
+    registered its router — mounting at import time would miss the apps registered after the first import."""
     from etabli.core.api import router as core_router
 
-    api.add_router("/", core_router)
+    if "/" not in _mounted:
+        api.add_router("/", core_router)
+        _mounted.add("/")
     for prefix, router in registry.api_routers:
-        api.add_router(prefix, router)
-
-
-_mount_routers()
+        if prefix not in _mounted:
+            api.add_router(prefix, router() if callable(router) and not hasattr(router, "add_api_operation") else router)
+            _mounted.add(prefix)
+    return api

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.urls import include, path
 
-from etabli.api import api
+from etabli.api import mount_routers
 
 #: URL prefix of each business app (French, as users see them).
 APP_PREFIXES = {
@@ -15,7 +15,7 @@ APP_PREFIXES = {
 }
 
 urlpatterns = [
-    path("api/v1/", api.urls),
+    path("api/v1/", mount_routers().urls),
     *[path(prefix, include(f"etabli.{app}.urls")) for app, prefix in APP_PREFIXES.items()
       if apps.is_installed(f"etabli.{app}")],
     path("", include("etabli.core.urls")),

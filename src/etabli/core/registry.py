@@ -154,6 +154,7 @@ def register_demo_loader(order: int, name: str, loader: Callable[..., Any]) -> N
 
 
 def register_api_router(prefix: str, router: Any) -> None:
-    """A django-ninja Router mounted under /api/v1/<prefix>."""
+    """A django-ninja Router mounted under /api/v1/<prefix> — or a function returning it, so that an app's API
+    module (and what it imports) loads only when the URLs are built, not for every CLI command."""
     if all(existing != prefix for existing, _ in registry.api_routers):
         registry.api_routers.append((prefix, router))

@@ -21,6 +21,8 @@ NOT_AUDITED = {
     "core.TimeSaved",
     "core.Job",
     "core.WebhookDelivery",
+    "core.LLMUsage",
+    "assistant.Message",  # chat messages: the conversation itself is the record
 }
 
 

@@ -80,7 +80,10 @@ def test_no_api_route_reads_or_writes_another_companys_row(client):
                        # documents (added by the documents app)
                        "document_id": "documents.Document",
                        # writing
-                       "batch_id": "writing.Batch", "draft_id": "writing.Draft"}
+                       "batch_id": "writing.Batch", "draft_id": "writing.Draft",
+                       # banking
+                       "account_id": "banking.BankAccount", "statement_id": "banking.StatementImport",
+                       "line_id": "banking.BankLine", "rule_id": "banking.CategoryRule"}
     checked = 0
     for route, pattern in iter_patterns():
         if not route.startswith("api/v1/") or "<" not in route:

@@ -45,7 +45,7 @@ class TestShell:
     def test_owner_sees_grouped_menu(self, owner_client):
         html = owner_client.get("/").content.decode()
         assert "Pilotage" in html and "Conformité" in html and "Journal des décisions IA" in html
-        assert '<h2 class="nav-section">RH</h2>' not in html  # no HR module exists yet: its section is hidden
+        assert '<h2 class="nav-section">Opérations</h2>' not in html  # no operations module yet: section hidden
 
     def test_security_headers_and_csp(self, owner_client):
         response = owner_client.get("/")

@@ -16,6 +16,9 @@ class EtabliCommand(BaseCommand):
     """Commands print a human summary, or one JSON document with --json; errors exit with status 1."""
 
     json_option = True
+    # System checks import every URL and view (scikit-learn included: seconds of start-up for each command);
+    # `etabli check --deploy` runs them on purpose, and migrate/serve keep Django's own.
+    requires_system_checks: list = []
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)

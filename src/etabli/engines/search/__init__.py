@@ -1,4 +1,5 @@
-"""French retrieval for the assistant: analyser, BM25 index, FAQ router, chunker, order-lookup keys.
+"""French retrieval for the assistant: analyser, BM25 index, FAQ router, passage index, chunker, order-lookup
+keys.
 
 Pure Python (numpy, scipy, scikit-learn, snowballstemmer); no Django. See each module for the why.
 """
@@ -15,6 +16,7 @@ from etabli.engines.search.lookup import (
     extract_postcode,
     is_french_postcode,
 )
+from etabli.engines.search.passages import Passage, PassageHit, PassageIndex
 from etabli.engines.search.router import (
     Candidate,
     Embedder,
@@ -36,6 +38,9 @@ __all__ = [
     "Hit",
     "IntentRouter",
     "LookupKeys",
+    "Passage",
+    "PassageHit",
+    "PassageIndex",
     "RouterThresholds",
     "RoutingResult",
     "SearchError",
