@@ -142,3 +142,26 @@ def _api():
 
 
 register_api_router("/assistant", _api)
+
+
+def _assistant_card(company):
+    """Aujourd'hui: the share of customer questions answered without a person (ch. 5.1 target about 68 %)."""
+    from django.urls import reverse
+
+    from etabli.assistant.selectors import stats
+    from etabli.common.formats import format_percent
+    from etabli.core.registry import HomeCard
+
+    data = stats(company=company, days=7)
+    if not data.questions and not data.waiting:
+        return None
+    share = format_percent(data.answered_share) if data.answered_share is not None else "—"
+    detail = f"{data.questions} question(s) en 7 jours ; {data.waiting} conversation(s) attendent quelqu'un"
+    return HomeCard(title="Assistant clients : réponses sans humain", value=share, detail=detail,
+                    link_url=reverse("assistant:inbox"), link_label="Conversations",
+                    tone="warning" if data.waiting else "")
+
+
+from etabli.core.registry import register_home_card  # noqa: E402
+
+register_home_card(40, "assistant.answered", "assistant.view", _assistant_card)

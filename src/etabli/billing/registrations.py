@@ -125,3 +125,26 @@ from etabli.billing.services.jobs import daily_pass_job
 from etabli.core.services.jobs import register_job_kind
 
 register_job_kind("billing.daily_pass", daily_pass_job)
+
+
+def _receivables_card(company):
+    """Aujourd'hui: what customers owe, and how much of it is late."""
+    from django.urls import reverse
+
+    from etabli.billing.selectors import receivables
+    from etabli.common.formats import format_eur
+    from etabli.core.registry import HomeCard
+
+    data = receivables(company)
+    if not data.open_count:
+        return None
+    detail = f"dont {format_eur(data.overdue)} en retard ({data.overdue_count} facture(s))" if data.overdue_count else \
+        "aucune facture en retard"
+    return HomeCard(title="Encours clients", value=format_eur(data.outstanding, 0), detail=detail,
+                    link_url=reverse("billing:dashboard"), link_label="Voir les encours et les risques",
+                    tone="warning" if data.overdue_count else "")
+
+
+from etabli.core.registry import register_home_card  # noqa: E402
+
+register_home_card(20, "billing.receivables", "billing.view", _receivables_card)

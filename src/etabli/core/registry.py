@@ -109,6 +109,7 @@ class Registry:
     webhook_events: dict[str, WebhookEvent] = field(default_factory=dict)
     demo_loaders: list[tuple[int, str, Callable[..., Any]]] = field(default_factory=list)
     api_routers: list[tuple[str, Any]] = field(default_factory=list)
+    home_cards: list[tuple[int, str, str, Callable[..., Any]]] = field(default_factory=list)
 
 
 registry = Registry()
@@ -158,3 +159,23 @@ def register_api_router(prefix: str, router: Any) -> None:
     module (and what it imports) loads only when the URLs are built, not for every CLI command."""
     if all(existing != prefix for existing, _ in registry.api_routers):
         registry.api_routers.append((prefix, router))
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A module's figure on the "Aujourd'hui" page: one number, what it means, where to act."""
+
+    title: str
+    value: str
+    detail: str = ""
+    link_url: str = ""
+    link_label: str = ""
+    tone: str = ""  # "" | "warning" | "critical"
+
+
+def register_home_card(order: int, key: str, permission: str, build: Callable[..., Any]) -> None:
+    """`build(company)` returns a HomeCard (or None when it has nothing to say); shown to members holding
+    `permission`, in `order`."""
+    if all(existing != key for _, existing, _, _ in registry.home_cards):
+        registry.home_cards.append((order, key, permission, build))
+        registry.home_cards.sort(key=lambda item: item[0])

@@ -192,3 +192,18 @@ class TestRequestGuards:
     def test_unknown_page_is_a_french_404(self, owner_client):
         response = owner_client.get("/nexiste-pas/")
         assert response.status_code == 404 and "Page introuvable" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_shows_module_cards_only_with_permission_and_survives_a_broken_card(owner_client, member_client, owner):
+    from etabli.core.registry import HomeCard, register_home_card, registry
+
+    register_home_card(1, "tests.card", "roi.view", lambda company: HomeCard("Carte de test", "42 %", "détail"))
+    register_home_card(2, "tests.broken", "home.view", lambda company: 1 / 0)
+    try:
+        html = owner_client.get("/").content.decode()
+        assert "Carte de test" in html and "42 %" in html
+        client, _ = member_client("employee")  # employees have no roi.view
+        assert "Carte de test" not in client.get("/").content.decode()
+    finally:
+        registry.home_cards[:] = [c for c in registry.home_cards if not c[1].startswith("tests.")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from etabli.core.services import alerts as alert_service
 from etabli.core.services import ledger, reviews
 from etabli.core.views.base import company_view, get_scoped_or_404, paginate, querystring_without_page
 
+logger = logging.getLogger(__name__)
+
 
 @company_view("home.view")
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,6 +31,16 @@ def home(request: HttpRequest) -> HttpResponse:
     pending = selectors.pending_reviews(company=company)
     today = timezone.localdate()
     roi = selectors.roi_summary(company=company, months=1, today=today)
+    cards = []
+    for _order, key, permission, build in registry.home_cards:
+        if request.membership.can(permission):
+            try:
+                card = build(company)
+            except Exception:  # one module's figure must never take the home page down
+                logger.exception("Home card %s failed", key)
+                continue
+            if card is not None:
+                cards.append(card)
     return render(
         request,
         "core/home.html",
@@ -39,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "month_hours": roi.total_hours,
             "month_value": roi.total_value,
             "today": today,
+            "cards": cards,
         },
     )
 
