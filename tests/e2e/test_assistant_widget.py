@@ -84,6 +84,7 @@ def test_chat_through_the_widget_and_be_handed_to_a_human(page, live_server, sho
     page.get_by_label("Votre message").fill("Je veux parler à quelqu'un, c'est urgent")
     page.get_by_role("button", name="Envoyer").click()
     page.get_by_text("Je vous transfère immédiatement").wait_for()
+    log.locator(".etabli-client", has_text="c'est urgent").wait_for()  # the send has completed
     assert human_button.is_visible()
 
     conversation = Conversation.objects.get(company=company)

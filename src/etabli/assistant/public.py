@@ -153,6 +153,24 @@ def message_json(message: Message) -> dict:
     }
 
 
+def _after(body: dict) -> int:
+    """The last message id the visitor's page has seen (0 when absent or unreadable)."""
+    try:
+        return max(0, int(body.get("after") or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _since(conversation, body: dict, created: list[Message]) -> list[Message]:
+    """What a send returns: every message after the page's last seen id, not only the ones just created.
+
+    Why: a person of the team may post (take-over notice, reply) while the visitor's message is in flight; if the
+    page only received its own new message, its cursor would jump past the team's one and never fetch it."""
+    if "after" not in body:
+        return created
+    return selectors.messages_after(conversation=conversation, after_id=_after(body))
+
+
 def _state(conversation) -> dict:
     return {"status": conversation.status, "status_label": conversation.get_status_display(),
             "waiting_for_person": conversation.status in (ConversationStatus.WAITING, ConversationStatus.HUMAN)}
@@ -193,17 +211,14 @@ def api_send(request: HttpRequest, profile: AssistantProfile, body: dict, visito
 
     created = services.post_customer_message(conversation=conversation, text=body.get("text", ""), visitor=visitor,
                                              llm_engine=engine_for(profile.company))
-    return JsonResponse({"messages": [message_json(m) for m in created], **_state(conversation)})
+    return JsonResponse({"messages": [message_json(m) for m in _since(conversation, body, created)],
+                         **_state(conversation)})
 
 
 @public_endpoint
 def api_poll(request: HttpRequest, profile: AssistantProfile, body: dict, visitor: str) -> HttpResponse:
     conversation = _conversation(profile, body)
-    try:
-        after = int(body.get("after") or 0)
-    except (TypeError, ValueError):
-        after = 0
-    items = selectors.messages_after(conversation=conversation, after_id=after)
+    items = selectors.messages_after(conversation=conversation, after_id=_after(body))
     return JsonResponse({"messages": [message_json(m) for m in items], **_state(conversation)})
 
 
@@ -212,7 +227,8 @@ def api_human(request: HttpRequest, profile: AssistantProfile, body: dict, visit
     conversation = _conversation(profile, body)
     created = services.request_human(conversation=conversation)
     conversation.refresh_from_db()
-    return JsonResponse({"messages": [message_json(m) for m in created], **_state(conversation)})
+    return JsonResponse({"messages": [message_json(m) for m in _since(conversation, body, created)],
+                         **_state(conversation)})
 
 
 @public_endpoint

@@ -51,6 +51,24 @@ def test_messages_while_waiting_are_acknowledged_once(public):
     assert ReviewItem.objects.filter(kind="assistant.handover").count() == 1
 
 
+def test_a_send_returns_what_the_team_posted_meanwhile(public, owner):
+    """The page's cursor must not jump past a team message posted while the visitor's message was in flight."""
+    owner.user.first_name = "Sophie"
+    owner.user.save()
+    conversation, data = hand_over(public)
+    seen = data["messages"][-1]["id"]
+    services.take_over(conversation=conversation, user=owner.user, membership=owner)
+    body = {"conversation": public.conversation, "token": public.token, "text": "Merci", "after": seen}
+    messages = public.post("messages/", body).json()["messages"]
+    assert [m["sender"] for m in messages] == ["systeme", "client"]
+    assert "Sophie, de l'équipe" in messages[0]["text"] and messages[1]["text"] == "Merci"
+    without_cursor = public.send("Encore là ?").json()["messages"]  # old pages: only what was created
+    assert [m["sender"] for m in without_cursor] == ["client"]
+    human = public.post("humain/", {"conversation": public.conversation, "token": public.token,
+                                    "after": messages[-1]["id"]}).json()["messages"]
+    assert [m["text"] for m in human][0] == "Encore là ?" and "déjà transmise" in human[-1]["text"]
+
+
 def test_take_over_reply_hand_back_and_close(public, company, owner, owner_client):
     owner.user.first_name = "Sophie"
     owner.user.save()

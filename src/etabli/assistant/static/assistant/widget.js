@@ -169,7 +169,8 @@
     if (text.length > state.maxChars) { showError("Message trop long : " + state.maxChars + " caractères au plus."); return; }
     setBusy(true);
     start().then(function () {
-      return post("messages/", { conversation: state.conversation, token: state.token, text: text });
+      return post("messages/", { conversation: state.conversation, token: state.token, text: text,
+                                  after: state.lastId });
     }).then(function (data) {
       ui.input.value = "";
       showError("");
@@ -182,7 +183,7 @@
     if (state.busy) return;
     setBusy(true);
     start().then(function () {
-      return post("humain/", { conversation: state.conversation, token: state.token });
+      return post("humain/", { conversation: state.conversation, token: state.token, after: state.lastId });
     }).then(function (data) { showError(""); update(data); })
       .catch(function (error) { showError(error.message); })
       .then(function () { setBusy(false); });
