@@ -50,7 +50,6 @@ def test_generate_the_weeks_posts_and_approve_one(page):
     assert int(counter.inner_text()) == len(text.input_value())  # the live length counter follows the typing
     text.press("Control+Enter")  # keyboard shortcut: approve
     page.wait_for_selector(f"#draft-{drafts[2].pk} >> text=validé par")
-    page.screenshot(path="/tmp/wt/writing-e2e.png", full_page=True)
 
     approved = Draft.objects.get(pk=drafts[2].pk)
     assert approved.status == "approved" and approved.approved_by == user

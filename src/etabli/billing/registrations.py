@@ -131,11 +131,11 @@ def _receivables_card(company):
     """Aujourd'hui: what customers owe, and how much of it is late."""
     from django.urls import reverse
 
-    from etabli.billing.selectors import receivables
+    from etabli.billing.selectors import receivables_summary
     from etabli.common.formats import format_eur
     from etabli.core.registry import HomeCard
 
-    data = receivables(company)
+    data = receivables_summary(company)
     if not data.open_count:
         return None
     detail = f"dont {format_eur(data.overdue)} en retard ({data.overdue_count} facture(s))" if data.overdue_count else \

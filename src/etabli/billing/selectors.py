@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -386,6 +386,46 @@ class Receivables:
     on_time_rate: Decimal | None = None
     sales_90d: Decimal = ZERO
     payables: Decimal = ZERO
+
+
+@dataclass
+class ReceivablesSummary:
+    outstanding: Decimal = ZERO
+    open_count: int = 0
+    overdue: Decimal = ZERO
+    overdue_count: int = 0
+
+
+def receivables_summary(company: Company, as_of: dt.date | None = None) -> ReceivablesSummary:
+    """Outstanding and overdue totals computed by the database (one query), for the home page.
+
+    Why not `receivables()`: that one loads every open invoice to build buckets, weeks and the riskiest list;
+    the home page, shown on every visit, only needs four numbers. Same definition of "open amount" as
+    `Invoice.amount_open` (TTC − prepaid − paid − credited, counted only when positive)."""
+    as_of = as_of or today()
+    open_amount = ExpressionWrapper(
+        F("total_ttc") - F("prepaid_amount") - F("amount_paid") - F("amount_credited"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    totals = (
+        Invoice.objects.for_company(company)
+        .filter(direction=Direction.CUSTOMER, status__in=OPEN_STATUSES)
+        .exclude(doc_type=DocType.CREDIT_NOTE)
+        .annotate(open_amount=open_amount)
+        .filter(open_amount__gte=Decimal("0.005"))  # not `> 0`: SQLite computes in floating point
+        .aggregate(
+            outstanding=Sum("open_amount"),
+            open_count=Count("id"),
+            overdue=Sum("open_amount", filter=Q(due_date__lt=as_of)),
+            overdue_count=Count("id", filter=Q(due_date__lt=as_of)),
+        )
+    )
+    return ReceivablesSummary(
+        outstanding=Decimal(totals["outstanding"] or 0).quantize(Decimal("0.01")),
+        open_count=totals["open_count"] or 0,
+        overdue=Decimal(totals["overdue"] or 0).quantize(Decimal("0.01")),
+        overdue_count=totals["overdue_count"] or 0,
+    )
 
 
 def receivables(company: Company, as_of: dt.date | None = None, weeks: int = 10) -> Receivables:

@@ -70,6 +70,10 @@ def test_demo_loader_stores_the_dataset_and_scores_it():
     receivables = selectors.receivables(company, as_of=TODAY)
     assert receivables.outstanding == expected_open
     assert receivables.open_count == len(selectors.open_invoices(company=company, kind="customer"))
+    summary = selectors.receivables_summary(company, as_of=TODAY)  # the home card's one-query version
+    assert (summary.outstanding, summary.open_count, summary.overdue, summary.overdue_count) == (
+        receivables.outstanding, receivables.open_count, receivables.overdue, receivables.overdue_count)
+    assert summary.overdue_count > 0
     assert Alert.objects.filter(company=company, source="facturation").exists()
     # the sequence continues where the dataset stopped
     last = max(

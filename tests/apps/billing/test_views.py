@@ -17,6 +17,7 @@ from tests.apps.billing.factories import LINES, make_draft, make_issued, make_su
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 DATA = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "invoices" / "facturx"
+needs_dataset = pytest.mark.skipif(not DATA.is_dir(), reason="jeu de données facturx absent (../shared/datasets)")
 
 
 def lines_post(lines, prefix="lignes"):
@@ -226,6 +227,7 @@ def test_smtp_failure_is_logged_and_reported(owner_billing, billing_company, cus
     assert not log.ok and log.error
 
 
+@needs_dataset
 def test_import_page(owner_billing, billing_company):
     data = (DATA / "fnfe/Facture_FR_BASICWL.pdf").read_bytes()
     upload = io.BytesIO(data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import os
 from decimal import Decimal
 
 from tests.factories import builder
@@ -120,7 +121,7 @@ def _mail_account(company):
 def _folder(company):
     from etabli.documents.models import WatchedFolder
 
-    return WatchedFolder.objects.create(company=company, path=f"/tmp/etabli-scans-{company.pk}-{next(_n)}")
+    return WatchedFolder.objects.create(company=company, path=f"/tmp/etabli-scans-{os.getpid()}-{company.pk}-{next(_n)}")
 
 
 @builder("documents.ClassifierState")
