@@ -261,6 +261,67 @@ def sector_late_rates(
     return rates, company_rate
 
 
+class _CustomerPairs:
+    """Every (query, history row of the query's customer) pair, as flat arrays grouped by query.
+
+    Why not a merge and a sort: with 10 000 open invoices over a few dozen customers there are millions of
+    pairs, and a `DataFrame.merge` followed by a multi-key `np.lexsort` of the pairs dominated the cost of
+    scoring. Here the history rows are grouped by customer once; a query's pairs are its customer's block
+    repeated. Pairs come in row order inside each query (what `DataFrame.merge(how="inner", sort=False)`
+    gave, so sums are taken in the same order, to the last bit). Any other order inside the queries, e.g.
+    by recency or by amount, is found by sorting the history rows (thousands) instead of the pairs
+    (millions), then gathering.
+    """
+
+    def __init__(self, row_customer: np.ndarray, query_customer: np.ndarray) -> None:
+        self._row_customer = row_customer
+        by_customer = np.argsort(row_customer, kind="stable")  # rows ascending inside each customer
+        sizes = np.bincount(row_customer)
+        block_start = np.cumsum(sizes) - sizes
+        counts = sizes[query_customer]
+        first_pair = np.cumsum(counts) - counts
+        total = int(counts.sum())
+        self.query = np.repeat(np.arange(len(query_customer)), counts)
+        self._query_start = np.repeat(first_pair, counts)
+        # Index of each pair's row in the customer-grouped layout, and the row itself.
+        self._layout_index = np.repeat(block_start[query_customer], counts) + (
+            np.arange(total) - self._query_start
+        )
+        self.row = by_customer[self._layout_index]
+        self._position_in_block = np.empty(len(row_customer), dtype=np.int64)
+        self._position_in_block[by_customer] = (
+            np.arange(len(row_customer)) - block_start[row_customer[by_customer]]
+        )
+        self._counts = counts
+
+    def ordered_by(self, *keys: np.ndarray) -> np.ndarray:
+        """Pair indices grouped by query, each query's pairs sorted by the history-row `keys`.
+
+        `keys` follow `np.lexsort` (last key primary); ties keep row order (the sort is stable).
+        """
+        layout = np.lexsort((*keys, self._row_customer))
+        return self._query_start + self._position_in_block[layout][self._layout_index]
+
+    def median(self, values: np.ndarray, selected: np.ndarray) -> np.ndarray:
+        """Median of `values` (per history row) over each query's `selected` pairs; NaN when none.
+
+        Same arithmetic as pandas' grouped median: the middle value, or the mean of the two middle ones.
+        """
+        n_queries = len(self._counts)
+        ordered = self.ordered_by(values)
+        ordered = ordered[selected[ordered]]
+        if len(ordered) == 0:
+            return np.full(n_queries, np.nan)
+        sorted_values = values[self.row[ordered]]
+        counts = np.bincount(self.query[ordered], minlength=n_queries)
+        start = np.cumsum(counts) - counts
+        has_any = counts > 0
+        lower = sorted_values[np.where(has_any, start + (counts - 1) // 2, 0)]
+        upper = sorted_values[np.where(has_any, start + counts // 2, 0)]
+        middle = np.where(counts % 2 == 1, upper, (upper + lower) / 2)
+        return np.where(has_any, middle, np.nan)
+
+
 # -------------------------------------------------------------------------------------------- features
 def build_features(frame: pd.DataFrame, queries: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """Features of each (invoice_id, as_of) query, using only what was known on `as_of`.
@@ -274,20 +335,17 @@ def build_features(frame: pd.DataFrame, queries: pd.DataFrame, config: ScoringCo
     own = frame.iloc[own_row].reset_index(drop=True)
     as_of = queries["as_of"].to_numpy(dtype=np.int64)
     n = len(queries)
-    qid = np.arange(n)
 
-    # Every (query, other invoice of the same customer issued by as_of) pair. Customers and invoices are
-    # matched through integer codes: the merge and the filters then run on numbers only.
+    # Every (query, other invoice of the same customer issued by as_of) pair, grouped by query and in row
+    # order inside each query (the order the sums below are taken in), built from per-customer blocks.
     customer_codes, _ = pd.factorize(frame["customer_id"], sort=False)
-    left = pd.DataFrame({"qid": qid, "customer": customer_codes[own_row], "q_day": as_of, "q_row": own_row})
-    right = pd.DataFrame({"customer": customer_codes, "row": np.arange(len(frame))})
-    pairs = left.merge(right, on="customer", how="inner", sort=False)
-    pair_q = pairs["qid"].to_numpy()
-    pair_row = pairs["row"].to_numpy()
-    q_day = pairs["q_day"].to_numpy()
+    pairs = _CustomerPairs(customer_codes, customer_codes[own_row])
+    pair_q, pair_row = pairs.query, pairs.row
+    q_day = as_of[pair_q]
     issue = frame["issue"].to_numpy()[pair_row]
-    keep = (issue <= q_day) & (pair_row != pairs["q_row"].to_numpy())
-    pair_q, pair_row, q_day, issue = pair_q[keep], pair_row[keep], q_day[keep], issue[keep]
+    keep = (issue <= q_day) & (pair_row != own_row[pair_q])
+    kept = np.flatnonzero(keep)
+    pair_q, pair_row, q_day, issue = pair_q[kept], pair_row[kept], q_day[kept], issue[kept]
 
     due = frame["due"].to_numpy()[pair_row]
     paid = frame["paid"].to_numpy()[pair_row]
@@ -308,18 +366,14 @@ def build_features(frame: pd.DataFrame, queries: pd.DataFrame, config: ScoringCo
     np.maximum.at(max_delay, pair_q[paid_known], delay[paid_known])
     first_issue = np.full(n, np.inf)
     np.minimum.at(first_issue, pair_q, issue.astype(float))
-    medians = (
-        pd.DataFrame({"qid": pair_q, "amount": pair_amount, "terms": frame["terms"].to_numpy()[pair_row]})
-        .groupby("qid", sort=False)[["amount", "terms"]]
-        .median()
-        .reindex(qid)
-    )
+    usual_amount = pairs.median(frame["amount"].to_numpy(), keep)
+    usual_terms = pairs.median(frame["terms"].to_numpy(), keep)
     with np.errstate(divide="ignore", invalid="ignore"):
         stats = pd.DataFrame(
             {
                 "n_invoices": n_invoices,
-                "usual_amount": medians["amount"].to_numpy(),
-                "usual_terms": medians["terms"].to_numpy(),
+                "usual_amount": usual_amount,
+                "usual_terms": usual_terms,
                 "n_resolved": per_query(known.astype(float)),
                 "n_late": per_query(late.astype(float)),
                 "mean_delay": np.where(n_paid > 0, per_query(delay) / n_paid, np.nan),
@@ -330,22 +384,21 @@ def build_features(frame: pd.DataFrame, queries: pd.DataFrame, config: ScoringCo
             }
         )
 
-    # The `recent_window` most recent known outcomes per query (latest due date first).
-    r_q, r_due, r_issue, r_row, r_late = (
-        pair_q[known],
-        due[known],
-        issue[known],
-        pair_row[known],
-        late[known],
-    )
-    order = np.lexsort((r_row, -r_issue, -r_due, r_q))
-    sorted_q = r_q[order]
-    group_start = np.searchsorted(sorted_q, sorted_q, side="left")
-    rank = np.arange(len(sorted_q)) - group_start
+    # The `recent_window` most recent known outcomes per query (latest due date first, then latest issue,
+    # then row): each query's pairs are visited in that order, known outcomes only.
+    known_pair = np.zeros(len(keep), dtype=bool)
+    known_pair[kept[known]] = True
+    late_pair = np.zeros(len(keep), dtype=bool)
+    late_pair[kept[late]] = True
+    by_recency = pairs.ordered_by(np.arange(len(frame)), -frame["issue"].to_numpy(), -frame["due"].to_numpy())
+    by_recency = by_recency[known_pair[by_recency]]
+    sorted_q = pairs.query[by_recency]
+    n_known = np.bincount(sorted_q, minlength=n)
+    rank = np.arange(len(sorted_q)) - (np.cumsum(n_known) - n_known)[sorted_q]
     in_window = rank < config.recent_window
     recent_n = np.bincount(sorted_q[in_window], minlength=n)
     recent_late = np.bincount(
-        sorted_q[in_window], weights=r_late[order][in_window].astype(float), minlength=n
+        sorted_q[in_window], weights=late_pair[by_recency][in_window].astype(float), minlength=n
     )
 
     sectors = own["sector"].to_numpy(dtype=object)

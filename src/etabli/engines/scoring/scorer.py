@@ -15,7 +15,9 @@ Why this orchestration:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +37,14 @@ from etabli.engines.scoring.invoices import (
     to_day,
     training_snapshots,
 )
-from etabli.engines.scoring.model import Factor, RiskModel, logit, probability_to_score, select_factors_batch
+from etabli.engines.scoring.model import (
+    Factor,
+    RiskModel,
+    logit,
+    plain_value_table,
+    probability_to_score,
+    select_factors_table,
+)
 from etabli.engines.scoring.payment import PaymentDateEstimate, PaymentDelayModel
 from etabli.engines.scoring.priors import PRIOR_TERMS, PriorModel
 from etabli.engines.scoring.reasons import Reason, reasons_from_factors
@@ -49,6 +58,25 @@ STATUS_LABELS: dict[str, str] = {
     "overdue": "échéance dépassée : la facture est déjà en retard",
 }
 _MAX_FACTORS = 4
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a batch of results is built.
+
+    Why: explaining 10 000 invoices allocates a few hundred thousand small containers (row dicts,
+    factors, reasons, results), none of them part of a reference cycle. Their allocation keeps triggering
+    collector passes that walk every live object of the process (the whole Django heap, in the app) and
+    find nothing to free: measured at a quarter of the scoring time. Reference counting still frees
+    everything as usual; the collector resumes (if it was running) as soon as the batch is built.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -196,6 +224,10 @@ class InvoiceRiskScorer:
         return probabilities, contributions, MODEL_FEATURES
 
     def _assess(self, frame: pd.DataFrame, queries: pd.DataFrame) -> list[InvoiceRisk]:
+        with _cyclic_gc_paused():
+            return self._assess_batch(frame, queries)
+
+    def _assess_batch(self, frame: pd.DataFrame, queries: pd.DataFrame) -> list[InvoiceRisk]:
         features = build_features(frame, queries, self.config)
         probabilities, contributions, names = self._probabilities(features)
         overdue = features["days_to_due"].to_numpy() < -self.config.grace_days
@@ -209,16 +241,29 @@ class InvoiceRiskScorer:
         )
         columns = {name: features[name].tolist() for name in features.columns}
         rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-        all_factors = select_factors_batch(
-            contributions, names, rows, top=_MAX_FACTORS + 2, min_contribution=0.02
+        # The factors' raw values come straight from the feature columns (what `select_factors_batch`
+        # would read from each row dict, one value at a time).
+        all_factors = select_factors_table(
+            contributions,
+            names,
+            plain_value_table([features[name] for name in names]),
+            top=_MAX_FACTORS + 2,
+            min_contribution=0.02,
         )
         company_status = self.status_
         results: list[InvoiceRisk] = []
-        for i, row in enumerate(rows):
-            factors = all_factors[i]
+        for row, factors, is_overdue, probability, score, payment in zip(
+            rows,
+            all_factors,
+            overdue.tolist(),
+            probabilities.tolist(),
+            scores.tolist(),
+            payments,
+            strict=True,
+        ):
             reasons = reasons_from_factors(factors, row, limit=_MAX_FACTORS)
             status = company_status
-            if overdue[i]:
+            if is_overdue:
                 late_by = -int(row["days_to_due"])
                 lead = Reason(f"échéance dépassée de {late_by} jours", 1, "days_to_due", float("inf"))
                 reasons = [lead, *[r for r in reasons if r.direction > 0]][:_MAX_FACTORS]
@@ -227,13 +272,13 @@ class InvoiceRiskScorer:
                 InvoiceRisk(
                     invoice_id=str(row["invoice_id"]),
                     customer_id=str(row["customer_id"]),
-                    probability=float(probabilities[i]),
-                    score=int(scores[i]),
+                    probability=probability,
+                    score=score,
                     status=status,
                     status_label=STATUS_LABELS[status],
                     reasons=tuple(reasons),
                     factors=tuple(factors[:_MAX_FACTORS]),
-                    payment=payments[i],
+                    payment=payment,
                 )
             )
         return results
