@@ -18,6 +18,10 @@ balance is `--opening-balance` + the running sum of the lines; no invoice data, 
 recurring charges only. `--case module:callable`: a callable returning an object with the interface of
 `etabli.engines.forecast.synthetic.SyntheticCompany` (name, start, end, lines_until, balances_at,
 balance_at, open_flows_at).
+`--demo`: also the demo company (« Menuiserie Martin », 24 months), loaded with the billing and banking demo
+loaders in a temporary SQLite database; its lines are exported through the banking app (the engines' line format,
+internal transfers to the term account left out) and, at each origin, the invoices open then are given with the
+payment dates the app would have expected from the history known at that date (group "external").
 `--variants`: compare remainder models: structural (default engine), mstl (statsforecast MSTL for the
 expected remainder, same error paths), none (no remainder: known flows only + their date uncertainty).
 """
@@ -124,6 +128,113 @@ def read_lines_csv(path: Path) -> list[BankLine]:
                 )
             )
     return lines
+
+
+# ------------------------------------------------------------------------------------------- demo company
+
+
+@dataclass
+class DemoCase(LinesCase):
+    """The demo company, loaded in a throw-away database and read back through the banking app: its bank lines
+    exported by the app (`etabli banking export --format lignes`) and, at each origin, the invoices that were
+    open then (issued before, paid after — from the app's reconciliation links and billing's open invoices), with
+    the payment dates the app would have expected from the history known at that origin."""
+
+    invoices: list[dict[str, Any]] = field(default_factory=list)
+
+    def open_flows_at(self, as_of: dt.date) -> list:
+        from types import SimpleNamespace
+
+        from etabli.banking.services.forecast import _expected_dates
+        from etabli.engines.forecast import FlowKind, ScheduledFlow
+
+        delays: dict[Any, list[int]] = defaultdict(list)
+        for invoice in self.invoices:
+            if invoice["kind"] == "customer" and invoice["paid_on"] and invoice["paid_on"] <= as_of and invoice["due_date"]:
+                delay = (invoice["paid_on"] - invoice["due_date"]).days
+                delays[invoice["partner_id"]].append(delay)
+                delays[None].append(delay)
+        flows = []
+        for invoice in self.invoices:
+            if invoice["issue_date"] > as_of or (invoice["paid_on"] is not None and invoice["paid_on"] <= as_of):
+                continue
+            if invoice["kind"] == "customer":
+                view = SimpleNamespace(expected_payment_date=None, expected_payment_date_optimistic=None,
+                                       expected_payment_date_pessimistic=None, due_date=invoice["due_date"],
+                                       issue_date=invoice["issue_date"], partner_id=invoice["partner_id"])
+                expected, optimistic, pessimistic, _ = _expected_dates(view, delays, as_of)
+                flows.append(ScheduledFlow(expected, invoice["amount"], invoice["number"], invoice["partner"],
+                                           FlowKind.CUSTOMER_INVOICE, reference=invoice["number"],
+                                           optimistic_date=optimistic, pessimistic_date=pessimistic,
+                                           issue_date=invoice["issue_date"], account=self.accounts[0]))
+            else:
+                flows.append(ScheduledFlow(max(invoice["due_date"] or as_of, as_of + dt.timedelta(days=1)),
+                                           -invoice["amount"], invoice["number"], invoice["partner"],
+                                           FlowKind.SUPPLIER_INVOICE, reference=invoice["number"],
+                                           account=self.accounts[0]))
+        return flows
+
+
+def demo_case(seed: int = 1) -> DemoCase:
+    """Load the demo company (billing and banking parts, as `etabli demo` does) in a temporary SQLite database,
+    then export its lines and invoice history through the banking app."""
+    import os
+    import tempfile
+
+    workdir = tempfile.mkdtemp(prefix="etabli-bench-demo-")
+    os.environ["ETABLI_DATA_DIR"] = workdir
+    os.environ.pop("DATABASE_URL", None)  # never a real database
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etabli.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from etabli.banking.models import LineMatch
+    from etabli.banking.selectors import forecast_history
+    from etabli.banking.services.export import engine_lines_csv
+    from etabli.billing.selectors import open_invoices
+    from etabli.core.context import Actor, acting_as, audit_suspended
+    from etabli.core.demo.dataset import generate
+    from etabli.core.registry import registry
+    from etabli.core.services import companies
+
+    print("  chargement de l'entreprise de démonstration (base temporaire)…", file=sys.stderr)
+    call_command("migrate", verbosity=0)
+    dataset = generate(seed=seed, today=timezone.localdate())
+    c = dataset.company
+    with acting_as(Actor(label="Banc d'essai", channel="cli")), audit_suspended():
+        company = companies.create_company(
+            legal_name=c.legal_name, slug=c.slug, trade_name=c.trade_name, legal_form=c.legal_form,
+            share_capital=c.share_capital, siren=c.siren, siret=c.siret, vat_number=c.vat_number,
+            rcs_city=c.rcs_city, naf_code=c.naf_code, address_line1=c.address_line1, postal_code=c.postal_code,
+            city=c.city, email=c.email, is_demo=True)
+        for _order, name, loader in registry.demo_loaders:
+            if name in ("facturation", "banque"):
+                loader(company=company, dataset=dataset, stdout=None)
+    path = Path(workdir) / "demo-lignes.csv"
+    path.write_bytes(engine_lines_csv(forecast_history(company)))  # what `etabli banking export --format lignes` writes
+    lines = read_lines_csv(path)
+    invoices: dict[tuple[str, str], dict[str, Any]] = {}
+    for match in LineMatch.objects.for_company(company).select_related("line"):
+        key = (match.invoice_kind, match.invoice_number)
+        row = invoices.setdefault(key, {"number": match.invoice_number, "kind": match.invoice_kind,
+                                        "partner_id": match.partner_id, "partner": match.partner_name,
+                                        "issue_date": match.issue_date or match.line.date, "due_date": match.due_date,
+                                        "amount": Decimal(0), "paid_on": None, "payments": []})
+        row["payments"].append((match.line.date, abs(match.amount)))
+    rows: list[dict[str, Any]] = []
+    for row in invoices.values():  # one open item per payment: a partly paid invoice stays open for the rest
+        for paid_on, amount in row.pop("payments"):
+            rows.append({**row, "amount": amount, "paid_on": paid_on})
+    for view in open_invoices(company=company):
+        rows.append({"number": view.number, "kind": view.kind, "partner_id": view.partner_id,
+                     "partner": view.partner_name, "issue_date": view.issue_date or timezone.localdate(),
+                     "due_date": view.due_date, "amount": view.amount_open, "paid_on": None})
+    # the opening balance of the exported lines: the account's 24-month-old balance (internal transfers left out)
+    return DemoCase(name="demo-menuiserie-martin", lines=lines, opening=c.opening_balance, profile="demo",
+                    invoices=rows)
 
 
 # ------------------------------------------------------------------------------------------- variants
@@ -288,6 +399,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--case", action="append", default=[], help="module:callable returning a company case"
     )
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="also the demo company, loaded in a temporary database and exported through the banking app",
+    )
+    parser.add_argument("--demo-seed", type=int, default=1)
     parser.add_argument("--no-timing", action="store_true")
     args = parser.parse_args(argv)
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
@@ -304,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         cases.append(
             LinesCase(name=path.stem, lines=read_lines_csv(path), opening=to_decimal(args.opening_balance))
         )
+    if args.demo:
+        cases.append(demo_case(args.demo_seed))
     for spec in args.case:
         module, _, attribute = spec.partition(":")
         cases.append(getattr(importlib.import_module(module), attribute)())
