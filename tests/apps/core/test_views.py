@@ -34,6 +34,17 @@ class TestShell:
         assert "Votre trésorerie passera sous 10 000 € dans 18 jours" in html
         assert "Relancer Dupont" in html and "90\xa0%" in html and "client fidèle, premier retard" in html
 
+    def test_alerts_page_is_paginated_most_severe_first(self, owner_client, owner):
+        for n in range(55):
+            alerts.raise_alert(company=owner.company, source="banque", code=f"info-{n}", severity="info",
+                               message=f"Information numéro {n:02d}")
+        alerts.raise_alert(company=owner.company, source="banque", code="grave", severity="critical",
+                           message="Trésorerie sous le seuil")
+        first = owner_client.get("/alertes/").content.decode()
+        second = owner_client.get("/alertes/?page=2").content.decode()
+        assert first.count("Information numéro") == 49 and "Trésorerie sous le seuil" in first
+        assert second.count("Information numéro") == 6 and "Page 2 sur 2 (56 éléments)" in second
+
     def test_menu_shows_only_what_the_role_may_see(self, member_client):
         client, _ = member_client("employee")
         html = client.get("/").content.decode()

@@ -227,8 +227,10 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("toutes") == "1"
     items = selectors.alerts(company=request.company, include_closed=show_all) if show_all else selectors.active_alerts(company=request.company)
     snoozed = selectors.alerts(company=request.company).filter(snoozed_until__gt=timezone.now())
-    return render(request, "core/alerts.html", {"alerts": items, "show_all": show_all, "snoozed": snoozed,
-                                                "snooze_form": SnoozeForm()})
+    page = paginate(request, items, 50)  # a busy company accumulates hundreds: one page at a time
+    return render(request, "core/alerts.html", {"alerts": page.object_list, "page": page,
+                                                "qs": querystring_without_page(request), "show_all": show_all,
+                                                "snoozed": snoozed, "snooze_form": SnoozeForm()})
 
 
 @company_view("alerts.edit", scoped_model=Alert)
