@@ -283,5 +283,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ETABLI_LOG_LEVEL", "WARNING")},
-    "loggers": {"etabli": {"level": os.environ.get("ETABLI_LOG_LEVEL", "INFO"), "propagate": True}},
+    "loggers": {
+        "etabli": {"level": os.environ.get("ETABLI_LOG_LEVEL", "INFO"), "propagate": True},
+        # Huey's consumer adds its own handler to a "huey" logger that has none, and that logger also
+        # propagates to the root: every job was printed twice. One handler, ours, no propagation.
+        "huey": {"handlers": ["console"], "level": os.environ.get("ETABLI_LOG_LEVEL", "INFO"), "propagate": False},
+    },
 }
