@@ -6,6 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from etabli.assistant import services
 from etabli.assistant.models import Conversation, ConversationStatus
@@ -65,7 +66,7 @@ def test_chat_through_the_widget_and_be_handed_to_a_human(page, live_server, sho
     log.locator(".etabli-msg").first.wait_for()
     assert "assistant automatique" in log.locator(".etabli-msg").first.inner_text()
     human_button = page.get_by_role("button", name="Parler à un humain")
-    assert human_button.is_visible()
+    expect(human_button).to_be_visible()
 
     page.get_by_label("Votre message").fill("Êtes-vous ouverts le samedi ?")
     page.get_by_role("button", name="Envoyer").click()
@@ -85,7 +86,7 @@ def test_chat_through_the_widget_and_be_handed_to_a_human(page, live_server, sho
     page.get_by_role("button", name="Envoyer").click()
     page.get_by_text("Je vous transfère immédiatement").wait_for()
     log.locator(".etabli-client", has_text="c'est urgent").wait_for()  # the send has completed
-    assert human_button.is_visible()
+    expect(human_button).to_be_visible()
 
     conversation = Conversation.objects.get(company=company)
     assert conversation.status == ConversationStatus.WAITING and conversation.review_item.kind == "assistant.handover"

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from etabli.banking.models import BankLine, LineStatus
@@ -47,7 +48,7 @@ def test_import_a_statement_and_validate_the_suggested_match(page):
     assert "Loyer et charges locatives (613)" in main
 
     page.get_by_role("link", name="proposition à valider").click()
-    assert page.get_by_role("heading", name="Pourquoi cette proposition ?").is_visible()
+    expect(page.get_by_role("heading", name="Pourquoi cette proposition ?")).to_be_visible()
     detail = page.locator("main").inner_text()
     assert invoice.number in detail and "Atlantique Habitat" in detail and "confiance" in detail
     page.get_by_role("button", name="Accepter avec ces valeurs").click()
@@ -60,4 +61,4 @@ def test_import_a_statement_and_validate_the_suggested_match(page):
     page.get_by_role("link", name="Trésorerie prévue").first.click()
     page.wait_for_selector("canvas#forecast-chart")
     page.wait_for_function("document.querySelector('canvas#forecast-chart').dataset.ready === '1'")
-    assert page.get_by_text("trésorerie aujourd'hui").is_visible()
+    expect(page.get_by_text("trésorerie aujourd'hui")).to_be_visible()

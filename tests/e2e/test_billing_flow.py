@@ -5,6 +5,7 @@ import email
 import io
 
 import pytest
+from playwright.sync_api import expect
 from facturx import get_xml_from_pdf
 
 from etabli.billing import services
@@ -58,7 +59,7 @@ def test_invoice_from_quote_then_first_reminder(page, smtp_server):  # noqa: F81
     page.get_by_role("button", name="Facturer le devis").click()
     page.wait_for_selector("text=émise depuis le devis")
     invoice = Invoice.objects.get(quote=quote)
-    assert page.get_by_role("heading", name=f"Facture {invoice.number}").is_visible()
+    expect(page.get_by_role("heading", name=f"Facture {invoice.number}")).to_be_visible()
     assert "2 385,60" in page.locator("main").inner_text().replace("\u202f", " ").replace("\xa0", " ")
 
     pdf = page.request.get(f"/facturation/factures/{invoice.pk}/pdf/")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from etabli.core.models import ReviewItem, ReviewStatus
 from etabli.core.services import reviews
@@ -21,11 +22,11 @@ def test_log_in_switch_company_and_accept_a_review_item(page):
     page.get_by_label("Mot de passe").fill("un-mot-de-passe-solide")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Aujourd'hui").is_visible()
+    expect(page.get_by_role("heading", name="Aujourd'hui")).to_be_visible()
 
     page.get_by_label("Entreprise active").select_option(str(second.pk))  # submits through app.js
     page.wait_for_selector(f"text=Entreprise active : {second}")
-    assert page.get_by_text("Relancer la facture FA-2026-00042").first.is_visible()
+    expect(page.get_by_text("Relancer la facture FA-2026-00042").first).to_be_visible()
 
     page.get_by_role("link", name="À valider").click()
     row = page.locator(f"#review-{item.pk}")

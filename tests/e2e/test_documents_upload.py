@@ -2,6 +2,7 @@
 one key press on the split screen; the supplier invoice lands in billing."""
 
 import pytest
+from playwright.sync_api import expect
 
 from etabli.documents.models import Document, DocumentStatus
 from tests.apps.documents.factories import make_invoice_pdf
@@ -24,7 +25,7 @@ def test_drop_a_scanned_invoice_and_validate_it_in_one_key_press(page, tmp_path)
     page.get_by_label("Mot de passe").fill("un-mot-de-passe-solide")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/documents/deposer/")
-    assert page.get_by_role("button", name="Déposez vos fichiers ici").is_visible()  # drop zone (JavaScript)
+    expect(page.get_by_role("button", name="Déposez vos fichiers ici")).to_be_visible()  # drop zone (JavaScript)
 
     page.locator("input[type=file]").set_input_files(str(scan))  # what dropping does: one upload per file
     row = page.locator("#upload-list li").first
