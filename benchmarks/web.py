@@ -37,7 +37,7 @@ def free_port() -> int:
 
 
 def run(args: list[str], env: dict) -> str:
-    result = subprocess.run([*ETABLI, *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([*ETABLI, *args], check=False, env=env, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"Échec de « etabli {' '.join(args)} » : {result.stderr[-2000:]}")
     return result.stdout
@@ -89,10 +89,23 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument(
+        "--floor-seconds", type=float, default=10, help="durée de la mesure du plancher (0 : pas de plancher)"
+    )
     parser.add_argument("--database-url", default="", help="PostgreSQL au lieu de SQLite (base vide)")
+    parser.add_argument(
+        "--data-dir",
+        default="",
+        help="répertoire de données : préparé s'il est vide, réutilisé tel quel sinon (mesures répétées)",
+    )
+    parser.add_argument(
+        "--web-workers", type=int, default=0, help="processus gunicorn (défaut : celui de serve)"
+    )
+    parser.add_argument("--threads", type=int, default=0, help="fils par processus (défaut : celui de serve)")
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="etabli-bench-web-"))
+    data_dir = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="etabli-bench-web-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "ETABLI_DATA_DIR": str(data_dir),
@@ -102,6 +115,32 @@ def main() -> None:
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     t0 = time.perf_counter()
+    prepared = data_dir / "bench-web.json"
+    if prepared.exists():
+        demo, reviews = json.loads(prepared.read_text())
+    else:
+        demo, reviews = prepare(args, env)
+        prepared.write_text(json.dumps([demo, reviews]))
+    setup_seconds = time.perf_counter() - t0
+
+    port = free_port()
+    serve = [*ETABLI, "serve", "--port", str(port)]
+    if args.web_workers:
+        serve += ["--web-workers", str(args.web_workers)]
+    if args.threads:
+        serve += ["--threads", str(args.threads)]
+    server = subprocess.Popen(serve, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        phases = measure(args, base, demo, server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report(args, phases, reviews, setup_seconds)
+
+
+def prepare(args: argparse.Namespace, env: dict) -> tuple[dict, str]:
+    """Migrate, load the demo company at scale, add proposals and decisions, read the demo documents."""
     run(["migrate", "--no-input", "-v", "0"], env)
     run(["collectstatic", "--no-input", "-v", "0"], env)
     demo = json.loads(run(["demo", "--seed", "1", "--scale", str(args.scale), "--json"], env))
@@ -113,67 +152,95 @@ def main() -> None:
     # The demo leaves a few documents "received this morning" for the background worker to read (OCR): read
     # them now, so the worker started with the server does not compete with the measured requests.
     run(["documents", "process", "--company", "menuiserie-martin"], env)
-    setup_seconds = time.perf_counter() - t0
+    return demo, reviews
 
-    port = free_port()
-    server = subprocess.Popen(
-        [*ETABLI, "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, from /proc (Linux)."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, IndexError):
+            continue
+        pending.extend(int(c) for c in children)
+    return total
+
+
+PAGES = {
+    "accueil": "/",
+    "liste propositions": "/validation/?statut=tous",
+    "liste journal IA": "/journal-ia/",
+}
+# The floor: an authenticated request that renders nothing (the login page redirects a logged-in person home).
+# It goes through the whole stack (gunicorn, sessions, authentication, two-factor, active company) and says
+# what any page costs before its own work.
+FLOOR = {"plancher : requête authentifiée sans rendu": "/connexion/"}
+
+
+def measure(args: argparse.Namespace, base: str, demo: dict, server_pid: int):
+    """Log the clients in, then run the pages and the floor; return (latencies, errors, cpu) per phase."""
+    for _ in range(100):
+        try:
+            if httpx.get(base + "/connexion/", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    clients = [login(base, demo["login"], demo["password"]) for _ in range(args.clients)]
+    for client in clients[:2]:  # warm-up: templates, caches, connections
+        for path in PAGES.values():
+            client.get(path)
+    phases = {"pages": run_phase(clients, PAGES, 200, args.seconds, server_pid)}
+    if args.floor_seconds > 0:
+        phases["plancher"] = run_phase(clients, FLOOR, 302, args.floor_seconds, server_pid)
+    return phases
+
+
+def run_phase(
+    clients: list[httpx.Client], pages: dict[str, str], expected: int, seconds: float, server_pid: int
+):
+    """Every client requests the pages in turn, back to back (no think time), for `seconds`."""
+    latencies: dict[str, list[float]] = {name: [] for name in pages}
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker(client: httpx.Client, offset: int) -> None:
+        names = list(pages)
+        i = offset
+        while time.perf_counter() < stop_at:
+            name = names[i % len(names)]
+            start = time.perf_counter()
             try:
-                if httpx.get(base + "/connexion/", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        pages = {
-            "accueil": "/",
-            "liste propositions": "/validation/?statut=tous",
-            "liste journal IA": "/journal-ia/",
-        }
-        clients = [login(base, demo["login"], demo["password"]) for _ in range(args.clients)]
-        for client in clients[:2]:  # warm-up: templates, caches, connections
-            for path in pages.values():
-                client.get(path)
-        latencies: dict[str, list[float]] = {name: [] for name in pages}
-        errors: list[str] = []
-        lock = threading.Lock()
-        stop_at = time.perf_counter() + args.seconds
-
-        def worker(client: httpx.Client, offset: int) -> None:
-            names = list(pages)
-            i = offset
-            while time.perf_counter() < stop_at:
-                name = names[i % len(names)]
-                start = time.perf_counter()
-                try:
-                    response = client.get(pages[name])
-                except httpx.HTTPError as exc:  # counted, never a silent dead client
-                    with lock:
-                        errors.append(f"{name}: {type(exc).__name__} {exc}")
-                    i += 1
-                    continue
-                elapsed = (time.perf_counter() - start) * 1000
+                response = client.get(pages[name])
+            except httpx.HTTPError as exc:  # counted, never a silent dead client
                 with lock:
-                    if response.status_code != 200:
-                        errors.append(f"{name}: HTTP {response.status_code}")
-                    latencies[name].append(elapsed)
+                    errors.append(f"{name}: {type(exc).__name__} {exc}")
                 i += 1
+                continue
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                if response.status_code != expected:
+                    errors.append(f"{name}: HTTP {response.status_code}")
+                latencies[name].append(elapsed)
+            i += 1
 
-        threads = [threading.Thread(target=worker, args=(c, n)) for n, c in enumerate(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    threads = [threading.Thread(target=worker, args=(c, n)) for n, c in enumerate(clients)]
+    server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cpu = {"server": cpu_seconds(server_pid) - server_cpu, "client": time.process_time() - client_cpu}
+    return latencies, errors, cpu
 
+
+def report(args: argparse.Namespace, phases: dict, reviews: str, setup_seconds: float) -> None:
     figures = {
         "scale": args.scale,
         "clients": args.clients,
@@ -181,28 +248,40 @@ def main() -> None:
         "database": "postgresql" if args.database_url else "sqlite",
         "review_items": int(reviews),
         "setup_seconds": round(setup_seconds, 1),
-        "errors": len(errors),
+        "errors": 0,
         "pages": {},
     }
     print(
-        f"Échelle ×{args.scale}, {args.clients} clients, {args.seconds:.0f} s, {figures['database']}, "
+        f"Échelle ×{args.scale}, {args.clients} clients sans temps de réflexion, {figures['database']}, "
         f"{reviews} propositions"
     )
-    print(f"{'page':<22}{'requêtes':>10}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
-    for name, values in latencies.items():
-        row = {
-            "requests": len(values),
-            "rps": round(len(values) / args.seconds, 1),
-            "p50_ms": round(statistics.median(values), 1),
-            "p95_ms": round(percentile(values, 95), 1),
-            "p99_ms": round(percentile(values, 99), 1),
-        }
-        figures["pages"][name] = row
+    print(f"{'page':<44}{'requêtes':>10}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for phase, (latencies, errors, cpu) in phases.items():
+        seconds = args.seconds if phase == "pages" else args.floor_seconds
+        total = sum(len(v) for v in latencies.values()) or 1
+        figures["errors"] += len(errors)
+        figures[f"{phase}_server_cpu_ms_per_request"] = round(cpu["server"] * 1000 / total, 1)
+        figures[f"{phase}_client_cpu_ms_per_request"] = round(cpu["client"] * 1000 / total, 1)
+        for name, values in latencies.items():
+            if not values:
+                continue
+            row = {
+                "requests": len(values),
+                "rps": round(len(values) / seconds, 1),
+                "p50_ms": round(statistics.median(values), 1),
+                "p95_ms": round(percentile(values, 95), 1),
+                "p99_ms": round(percentile(values, 99), 1),
+            }
+            figures["pages"][name] = row
+            print(
+                f"{name:<44}{row['requests']:>10}{row['rps']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}"
+            )
         print(
-            f"{name:<22}{row['requests']:>10}{row['rps']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}"
+            f"  CPU par requête ({phase}) : serveur {figures[f'{phase}_server_cpu_ms_per_request']} ms, "
+            f"clients {figures[f'{phase}_client_cpu_ms_per_request']} ms"
         )
-    if errors:
-        print(f"Erreurs : {len(errors)} (ex. {errors[:3]})")
+        if errors:
+            print(f"  Erreurs : {len(errors)} (ex. {errors[:3]})")
     print(json.dumps(figures, ensure_ascii=False))
 
 

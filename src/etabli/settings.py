@@ -133,7 +133,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Each web thread keeps its connection: opening one (file, WAL, pragmas) costs more than most queries of a
+    # page. Tests open and close per request so that the live server never holds the test base open.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else 600
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A file (not :memory:) so that the live server, the worker and CLI subprocesses share the test base.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-etabli.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -148,11 +148,11 @@ def _assistant_card(company):
     """Aujourd'hui: the share of customer questions answered without a person (ch. 5.1 target about 68 %)."""
     from django.urls import reverse
 
-    from etabli.assistant.selectors import stats
+    from etabli.assistant.selectors import home_summary
     from etabli.common.formats import format_percent
     from etabli.core.registry import HomeCard
 
-    data = stats(company=company, days=7)
+    data = home_summary(company=company, days=7)
     if not data.questions and not data.waiting:
         return None
     share = format_percent(data.answered_share) if data.answered_share is not None else "—"

@@ -130,6 +130,11 @@ def test_dashboard_measures(owner_client, public, company):
     page = owner_client.get("/assistant/tableau-de-bord/")
     html = page.content.decode()
     assert page.status_code == 200 and "50" in html and "Urgence" in html and 'data-chart="assistant-data"' in html
+    summary = selectors.home_summary(company=company)  # the home card counts in SQL what stats() walks
+    assert (summary.questions, summary.answered_without_human, summary.answered_share, summary.waiting) == (
+        2, 1, 0.5, 1)
+    home = owner_client.get("/").content.decode()
+    assert "Assistant clients : réponses sans humain" in home and "2 question(s) en 7 jours" in home
 
 
 @pytest.mark.django_db

@@ -45,6 +45,26 @@ class TestShell:
         assert first.count("Information numéro") == 49 and "Trésorerie sous le seuil" in first
         assert second.count("Information numéro") == 6 and "Page 2 sur 2 (56 éléments)" in second
 
+    def test_home_counts_every_alert_and_shows_the_ten_most_severe(self, owner_client, owner):
+        for n in range(12):
+            alerts.raise_alert(company=owner.company, source="banque", code=f"info-{n}", severity="info",
+                               message=f"Information numéro {n:02d}")
+        alerts.raise_alert(company=owner.company, source="banque", code="grave", severity="critical",
+                           message="Trésorerie sous le seuil")
+        html = owner_client.get("/").content.decode()
+        assert '<span class="kpi-value">13</span><span class="kpi-label">alertes actives</span>' in html
+        assert "Trésorerie sous le seuil" in html and html.count("Information numéro") == 9
+
+    def test_menu_follows_a_change_of_permissions(self, member_client):
+        client, membership = member_client("employee")
+        assert "Retour sur investissement" not in client.get("/").content.decode()
+        membership.permission_overrides = {"roi.view": True}
+        membership.save()
+        assert "Retour sur investissement" in client.get("/").content.decode()  # menus are memoised per rights
+        membership.permission_overrides = {}
+        membership.save()
+        assert "Retour sur investissement" not in client.get("/").content.decode()
+
     def test_menu_shows_only_what_the_role_may_see(self, member_client):
         client, _ = member_client("employee")
         html = client.get("/").content.decode()

@@ -58,7 +58,10 @@ class ReviewItem(CompanyScopedModel):
         verbose_name = _("proposition à valider")
         verbose_name_plural = _("propositions à valider")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["company", "status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["company", "status", "-created_at"]),
+            models.Index(fields=["company", "-created_at"]),  # the "all statuses" list, newest first
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "dedupe_key"],

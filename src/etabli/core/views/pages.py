@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from etabli.core import selectors
+from etabli.core.context_processors import pending_reviews_count
 from etabli.core.forms import AuditFilterForm, CostForm, RejectForm, SnoozeForm, edit_form_for
 from etabli.core.middleware import SESSION_COMPANY_KEY
 from etabli.core.models import AIDecision, Alert, AuditAction, AutoRule, Job, ReviewItem, ReviewStatus
@@ -28,7 +29,6 @@ logger = logging.getLogger(__name__)
 @company_view("home.view")
 def home(request: HttpRequest) -> HttpResponse:
     company = request.company
-    pending = selectors.pending_reviews(company=company)
     today = timezone.localdate()
     roi = selectors.roi_summary(company=company, months=1, today=today)
     cards = []
@@ -41,13 +41,16 @@ def home(request: HttpRequest) -> HttpResponse:
                 continue
             if card is not None:
                 cards.append(card)
+    alerts = selectors.active_alerts(company=company)
+    shown_alerts = list(alerts[:10])
     return render(
         request,
         "core/home.html",
         {
-            "alerts": selectors.active_alerts(company=company)[:10],
-            "pending_reviews": pending[:10],
-            "pending_total": pending.count(),
+            "alerts": shown_alerts,
+            "alerts_total": len(shown_alerts) if len(shown_alerts) < 10 else alerts.count(),
+            "pending_reviews": selectors.pending_reviews(company=company)[:10],
+            "pending_total": pending_reviews_count(request),
             "minutes_today": selectors.minutes_saved_on(company=company, day=today),
             "month_hours": roi.total_hours,
             "month_value": roi.total_value,
@@ -317,7 +320,8 @@ def ailog(request: HttpRequest) -> HttpResponse:
     decisions = selectors.ai_decisions(company=request.company, use_case=use_case)
     return render(request, "core/ailog/list.html", {
         "page": paginate(request, decisions, 50), "use_case": use_case,
-        "use_cases": sorted(registry.use_cases.items(), key=lambda kv: kv[1]),
+        # Labels are lazy translations: translate each once, not at every comparison of the sort.
+        "use_cases": sorted(((key, str(label)) for key, label in registry.use_cases.items()), key=lambda kv: kv[1]),
         "qs": querystring_without_page(request),
     })
 
