@@ -66,7 +66,7 @@ def test_no_view_reads_or_writes_another_companys_row(client):
 
 @pytest.mark.django_db
 def test_no_api_route_reads_or_writes_another_companys_row(client):
-    from etabli.api import api
+    from etabli.api import api  # noqa: F401 - imported for its side effect: every router is mounted
     from etabli.core.services import tokens
 
     mine, theirs = make_company("Mienne"), make_company("Autre")

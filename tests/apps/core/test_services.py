@@ -82,7 +82,7 @@ class TestAlerts:
                                   due_date=dt.date(2026, 12, 1))
         later = alerts.raise_alert(company=company, source="x", code="later", message="l", severity="warning",
                                    due_date=dt.date(2026, 12, 20))
-        urgent = alerts.raise_alert(company=company, source="x", code="urgent", message="u", severity="critical")
+        alerts.raise_alert(company=company, source="x", code="urgent", message="u", severity="critical")
         assert [a.code for a in selectors.active_alerts(company=company)] == ["urgent", "soon", "later", "info"]
         alerts.snooze(alert=soon, until=timezone.now() + dt.timedelta(days=1))
         alerts.dismiss(alert=info, user=owner.user)

@@ -1,6 +1,5 @@
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from etabli.core.middleware import SESSION_COMPANY_KEY
 from etabli.core.models import AutoRule, Company, Membership, ReviewItem, ReviewStatus

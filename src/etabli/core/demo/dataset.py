@@ -755,7 +755,6 @@ class _Builder:
         invoices.append(invoice)
 
     def bank_lines(self, company: DemoCompany, customers, invoices, supplier_invoices) -> list[DemoBankLine]:
-        rng = self.rng
         lines: list[DemoBankLine] = []
         by_key = {c.key: c for c in customers}
         for invoice in invoices:

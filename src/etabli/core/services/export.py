@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
@@ -40,7 +41,7 @@ def company_models() -> list[type[models.Model]]:
             continue
         try:
             field = model._meta.get_field("company")
-        except Exception:
+        except FieldDoesNotExist:
             continue
         if getattr(field, "related_model", None) is Company:
             found.append(model)

@@ -8,7 +8,7 @@
   stored out of line (``toast_tuple_target``) so that counting many matches stays cheap.
 """
 
-from django.db import migrations, transaction
+from django.db import DatabaseError, migrations, transaction
 
 SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')"
@@ -31,7 +31,7 @@ def forwards(apps, schema_editor):
         try:
             with transaction.atomic(using=connection.alias):
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
-        except Exception:  # noqa: BLE001 - no right to create it: the plain French configuration is used
+        except DatabaseError:  # no right to create it: the plain French configuration is used
             pass
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'")
         has_unaccent = cursor.fetchone() is not None
