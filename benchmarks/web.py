@@ -1,12 +1,17 @@
 """Web latency under load: p50/p95/p99 of the home page and of list pages, 20 concurrent clients on loopback.
 
-Protocol: a fresh data directory, migrations, the demo company at `--scale` (×10 by default: ten times the
-customers and sales), plus `--reviews` proposals and AI decisions per scale unit so that list pages have
-realistic sizes; the real server (`etabli serve`: gunicorn, 2 processes × 4 threads, the production settings)
-on a free port; N client threads, each logged in with its own session, request the pages in turn for
-`--seconds`. Latency is measured client-side (httpx), connection reuse on. Prints a table and a JSON line.
+Protocol: a fresh data directory (or `--data-dir`, prepared once and reused), migrations, the demo company at
+`--scale` (×10 by default: ten times the customers and sales), plus `--reviews` proposals and AI decisions per
+scale unit so that list pages have realistic sizes; the background work the demo leaves (documents to read,
+invoices to score) is done before measuring. Then the real server (`etabli serve`: gunicorn, 2 processes × 4
+threads, the production settings) on a free port; N client threads, each logged in with its own session,
+request the pages in turn, back to back, for `--seconds`. Latency is measured client-side (httpx), connection
+reuse on; CPU per request is read from /proc for the server tree and for this process. A second phase,
+`--floor-seconds`, measures the floor: an authenticated request that renders nothing. Prints a table and a
+JSON line.
 
-    .venv/bin/python benchmarks/web.py --scale 10 --clients 20 --seconds 30
+    .venv/bin/python benchmarks/web.py --scale 10 --clients 20 --seconds 30 [--data-dir DIR]
+    .venv/bin/python benchmarks/web.py --database-url postgres://…   # an empty PostgreSQL database
 """
 
 from __future__ import annotations
