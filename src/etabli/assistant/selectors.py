@@ -148,6 +148,7 @@ class Stats:
 
 
 ANSWERED_KINDS = ("faq", "document", "status")
+ANSWERED_ROUTES = ("answered", "answered_offer_human")  # answered without a person (a person may be offered)
 
 
 def stats(*, company: Company, days: int = 30, now: dt.datetime | None = None) -> Stats:
@@ -163,7 +164,7 @@ def stats(*, company: Company, days: int = 30, now: dt.datetime | None = None) -
     daily: dict[str, Counter] = {}
     for message in replies.only("route", "kind", "response_ms", "feedback", "created_at", "conversation__audience"):
         audience = message.conversation.audience
-        answered = message.route in ("answered", "answered_offer_human") and message.kind in ANSWERED_KINDS
+        answered = message.route in ANSWERED_ROUTES and message.kind in ANSWERED_KINDS
         result.questions += 1
         per_audience[audience]["questions"] += 1
         day = timezone.localtime(message.created_at).date().isoformat()
@@ -235,7 +236,7 @@ def home_summary(*, company: Company, days: int = 7, now: dt.datetime | None = N
     response times); the home page, shown on every visit, needs two counts and the waiting queue.
     """
     now = now or timezone.now()
-    answered = Q(route__in=("answered", "answered_offer_human"), kind__in=ANSWERED_KINDS)
+    answered = Q(route__in=ANSWERED_ROUTES, kind__in=ANSWERED_KINDS)
     counts = (
         Message.objects.for_company(company)
         .filter(sender=Sender.ASSISTANT, created_at__gte=now - dt.timedelta(days=days), created_at__lte=now)

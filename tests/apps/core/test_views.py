@@ -12,6 +12,15 @@ def propose(company, **kw):
                            payload={"text": "Bonjour"}, confidence=0.9, reasons=["client fidèle, premier retard"], **kw)
 
 
+def raise_alerts(company, informations: int) -> None:
+    """`informations` minor alerts, then one critical alert (raised last, shown first)."""
+    for n in range(informations):
+        alerts.raise_alert(company=company, source="banque", code=f"info-{n}", severity="info",
+                           message=f"Information numéro {n:02d}")
+    alerts.raise_alert(company=company, source="banque", code="grave", severity="critical",
+                       message="Trésorerie sous le seuil")
+
+
 @pytest.mark.django_db
 class TestShell:
     def test_login_page_is_french(self, client):
@@ -34,22 +43,14 @@ class TestShell:
         assert "Relancer Dupont" in html and "90\xa0%" in html and "client fidèle, premier retard" in html
 
     def test_alerts_page_is_paginated_most_severe_first(self, owner_client, owner):
-        for n in range(55):
-            alerts.raise_alert(company=owner.company, source="banque", code=f"info-{n}", severity="info",
-                               message=f"Information numéro {n:02d}")
-        alerts.raise_alert(company=owner.company, source="banque", code="grave", severity="critical",
-                           message="Trésorerie sous le seuil")
+        raise_alerts(owner.company, 55)
         first = owner_client.get("/alertes/").content.decode()
         second = owner_client.get("/alertes/?page=2").content.decode()
         assert first.count("Information numéro") == 49 and "Trésorerie sous le seuil" in first
         assert second.count("Information numéro") == 6 and "Page 2 sur 2 (56 éléments)" in second
 
     def test_home_counts_every_alert_and_shows_the_ten_most_severe(self, owner_client, owner):
-        for n in range(12):
-            alerts.raise_alert(company=owner.company, source="banque", code=f"info-{n}", severity="info",
-                               message=f"Information numéro {n:02d}")
-        alerts.raise_alert(company=owner.company, source="banque", code="grave", severity="critical",
-                           message="Trésorerie sous le seuil")
+        raise_alerts(owner.company, 12)
         html = owner_client.get("/").content.decode()
         assert '<span class="kpi-value">13</span><span class="kpi-label">alertes actives</span>' in html
         assert "Trésorerie sous le seuil" in html and html.count("Information numéro") == 9

@@ -42,13 +42,12 @@ def home(request: HttpRequest) -> HttpResponse:
             if card is not None:
                 cards.append(card)
     alerts = selectors.active_alerts(company=company)
-    shown_alerts = list(alerts[:10])
     return render(
         request,
         "core/home.html",
         {
-            "alerts": shown_alerts,
-            "alerts_total": len(shown_alerts) if len(shown_alerts) < 10 else alerts.count(),
+            "alerts": alerts[:10],
+            "alerts_total": alerts.count(),
             "pending_reviews": selectors.pending_reviews(company=company)[:10],
             "pending_total": pending_reviews_count(request),
             "minutes_today": selectors.minutes_saved_on(company=company, day=today),
